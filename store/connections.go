@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Connection is one Odoo database + company paired with one Exact site + division.
+// OdooAPIKey and ExactClientSecret are held decrypted in memory and encrypted in the database;
+// String never prints them.
+type Connection struct {
+	ID                int64
+	Name              string
+	OdooURL           string
+	OdooDatabase      string
+	OdooLogin         string
+	OdooAPIKey        string
+	OdooCompanyID     int64
+	OdooTransport     string // auto, xmlrpc or json2
+	OdooVersion       string
+	ExactSite         string
+	ExactBaseURL      string
+	ExactClientID     string
+	ExactClientSecret string
+	ExactRedirectURL  string
+	ExactDivision     int
+	WebhookSecret     string
+	Paused            bool
+	PausedReason      string
+}
+
+// String describes the connection without its secrets.
+func (c Connection) String() string {
+	return fmt.Sprintf("connection %q (odoo %s db %s company %d, exact %s division %d)",
+		c.Name, c.OdooURL, c.OdooDatabase, c.OdooCompanyID, c.ExactBaseURL, c.ExactDivision)
+}
+
+const connectionColumns = `id, name, odoo_url, odoo_database, odoo_login, odoo_secret, odoo_company_id, odoo_transport,
+	odoo_version, exact_site, exact_base_url, exact_client_id, exact_client_secret, exact_redirect_url, exact_division,
+	webhook_secret, paused, paused_reason`
+
+func (s *Store) scanConnection(row pgx.Row) (Connection, error) {
+	var c Connection
+	var odooSecret, exactSecret []byte
+	err := row.Scan(&c.ID, &c.Name, &c.OdooURL, &c.OdooDatabase, &c.OdooLogin, &odooSecret, &c.OdooCompanyID,
+		&c.OdooTransport, &c.OdooVersion, &c.ExactSite, &c.ExactBaseURL, &c.ExactClientID, &exactSecret,
+		&c.ExactRedirectURL, &c.ExactDivision, &c.WebhookSecret, &c.Paused, &c.PausedReason)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: read connection: %w", err)
+	}
+	key, err := s.sealer.Open(odooSecret)
+	if err != nil {
+		return c, err
+	}
+	secret, err := s.sealer.Open(exactSecret)
+	if err != nil {
+		return c, err
+	}
+	c.OdooAPIKey, c.ExactClientSecret = string(key), string(secret)
+	return c, nil
+}
+
+// Connection returns the connection with the given name.
+func (s *Store) Connection(ctx context.Context, name string) (Connection, error) {
+	return s.scanConnection(s.pool.QueryRow(ctx, `SELECT `+connectionColumns+` FROM connections WHERE name = $1`, name))
+}
+
+// ConnectionByID returns the connection with the given id.
+func (s *Store) ConnectionByID(ctx context.Context, id int64) (Connection, error) {
+	return s.scanConnection(s.pool.QueryRow(ctx, `SELECT `+connectionColumns+` FROM connections WHERE id = $1`, id))
+}
+
+// Connections lists every connection, ordered by id.
+func (s *Store) Connections(ctx context.Context) ([]Connection, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+connectionColumns+` FROM connections ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: list connections: %w", err)
+	}
+	defer rows.Close()
+	var out []Connection
+	for rows.Next() {
+		c, err := s.scanConnection(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveOdoo creates the named connection or updates its Odoo side, and returns its id.
+func (s *Store) SaveOdoo(ctx context.Context, c Connection) (int64, error) {
+	if strings.TrimSpace(c.Name) == "" {
+		return 0, errors.New("store: a connection needs a name")
+	}
+	if c.OdooTransport == "" {
+		c.OdooTransport = "auto"
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `
+		INSERT INTO connections (name, odoo_url, odoo_database, odoo_login, odoo_secret, odoo_company_id, odoo_transport, odoo_version, webhook_secret)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (name) DO UPDATE SET odoo_url = EXCLUDED.odoo_url, odoo_database = EXCLUDED.odoo_database,
+			odoo_login = EXCLUDED.odoo_login, odoo_secret = EXCLUDED.odoo_secret, odoo_company_id = EXCLUDED.odoo_company_id,
+			odoo_transport = EXCLUDED.odoo_transport, odoo_version = EXCLUDED.odoo_version,
+			webhook_secret = CASE WHEN connections.webhook_secret = '' THEN EXCLUDED.webhook_secret ELSE connections.webhook_secret END,
+			updated_at = now()
+		RETURNING id`,
+		c.Name, c.OdooURL, c.OdooDatabase, c.OdooLogin, s.sealer.Seal([]byte(c.OdooAPIKey)), c.OdooCompanyID,
+		c.OdooTransport, c.OdooVersion, c.WebhookSecret).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: save odoo connection: %w", err)
+	}
+	return id, nil
+}
+
+// SaveExact creates the named connection or updates its Exact side, and returns its id.
+func (s *Store) SaveExact(ctx context.Context, c Connection) (int64, error) {
+	if strings.TrimSpace(c.Name) == "" {
+		return 0, errors.New("store: a connection needs a name")
+	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `
+		INSERT INTO connections (name, exact_site, exact_base_url, exact_client_id, exact_client_secret, exact_redirect_url, exact_division)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (name) DO UPDATE SET exact_site = EXCLUDED.exact_site, exact_base_url = EXCLUDED.exact_base_url,
+			exact_client_id = EXCLUDED.exact_client_id, exact_client_secret = EXCLUDED.exact_client_secret,
+			exact_redirect_url = EXCLUDED.exact_redirect_url, exact_division = EXCLUDED.exact_division,
+			paused = false, paused_reason = '', updated_at = now()
+		RETURNING id`,
+		c.Name, c.ExactSite, c.ExactBaseURL, c.ExactClientID, s.sealer.Seal([]byte(c.ExactClientSecret)),
+		c.ExactRedirectURL, c.ExactDivision).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: save exact connection: %w", err)
+	}
+	return id, nil
+}
+
+// SetDivision stores the Exact division (administration) the connection syncs with.
+func (s *Store) SetDivision(ctx context.Context, id int64, division int) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE connections SET exact_division = $2, updated_at = now() WHERE id = $1`, id, division)
+	if err != nil {
+		return fmt.Errorf("store: set division: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetPaused pauses (with a reason) or resumes a connection.
+func (s *Store) SetPaused(ctx context.Context, id int64, paused bool, reason string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE connections SET paused = $2, paused_reason = $3, updated_at = now() WHERE id = $1`, id, paused, reason)
+	if err != nil {
+		return fmt.Errorf("store: pause connection: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
