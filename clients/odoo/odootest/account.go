@@ -1,0 +1,1002 @@
+package odootest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+var moveTypes = []string{"entry|Journal Entry", "out_invoice|Customer Invoice", "out_refund|Customer Credit Note", "in_invoice|Vendor Bill", "in_refund|Vendor Credit Note", "out_receipt|Sales Receipt", "in_receipt|Purchase Receipt"}
+
+var accountTypes = []string{"asset_receivable|Receivable", "asset_cash|Bank and Cash", "asset_current|Current Assets", "asset_non_current|Non-current Assets", "asset_prepayments|Prepayments", "asset_fixed|Fixed Assets", "liability_payable|Payable", "liability_credit_card|Credit Card", "liability_current|Current Liabilities", "liability_non_current|Non-current Liabilities", "equity|Equity", "equity_unaffected|Current Year Earnings", "income|Income", "income_other|Other Income", "expense|Expenses", "expense_depreciation|Depreciation", "expense_direct_cost|Cost of Revenue", "off_balance|Off-Balance Sheet"}
+
+// fields of a posted move that cannot change any more
+var postedLocked = map[string]bool{
+	"invoice_line_ids": true, "line_ids": true, "partner_id": true, "currency_id": true, "invoice_date": true, "date": true,
+	"journal_id": true, "move_type": true, "invoice_payment_term_id": true, "company_id": true, "invoice_date_due": true,
+}
+
+var moveInternal = map[string]bool{
+	"name": true, "state": true, "amount_untaxed": true, "amount_tax": true, "amount_total": true, "amount_residual": true,
+	"payment_state": true, "amount_untaxed_signed": true, "amount_total_signed": true, "amount_residual_signed": true,
+	"invoice_pdf_report_id": true,
+}
+
+func isInvoice(t string) bool {
+	return t == "out_invoice" || t == "out_refund" || t == "in_invoice" || t == "in_refund" || t == "out_receipt" || t == "in_receipt"
+}
+
+func isSale(t string) bool { return strings.HasPrefix(t, "out_") }
+
+// direction is the sign of product line balances: -1 credits income (customer invoices).
+func direction(t string) int64 {
+	switch t {
+	case "out_invoice", "out_receipt", "in_refund":
+		return -1
+	}
+	return 1
+}
+
+func (s *Server) defineAccounting() {
+	acc := s.newModel("account.account", "Account", "code, company_id",
+		fChar("code").req(), fChar("name").req(), fSel("account_type", accountTypes...).req(),
+		(&fieldDef{Name: "company_id", Type: "many2one", Relation: "res.company", Required: true, Default: defaultCompany}),
+		fBool("reconcile"), fBool("deprecated").def(false), fM2O("currency_id", "res.currency").label("Account Currency"),
+	)
+	acc.displayName = func(s *Server, e *env, r *record) string {
+		return asString(r.Vals["code"]) + " " + asString(r.Vals["name"])
+	}
+	s.newModel("account.tax", "Tax", "sequence,id",
+		fChar("name").req(), fFloat("amount").req(), fSel("amount_type", "group|Group of Taxes", "fixed|Fixed", "percent|Percentage of Price", "division|Percentage of Price Tax Included").def("percent").req(),
+		fSel("type_tax_use", "sale|Sales", "purchase|Purchases", "none|None").def("sale").req(), fBool("price_include").def(false),
+		(&fieldDef{Name: "company_id", Type: "many2one", Relation: "res.company", Required: true, Default: defaultCompany}),
+		fM2O("country_id", "res.country"), fBool("active"), fInt("sequence").def(int64(1)), fChar("description").label("Label on Invoices"),
+		fM2O("account_id", "account.account").label("Tax Account"),
+	)
+	jr := s.newModel("account.journal", "Journal", "sequence, type, code",
+		fChar("name").req().label("Journal Name"), fChar("code").req().label("Short Code"),
+		fSel("type", "sale|Sales", "purchase|Purchase", "cash|Cash", "bank|Bank", "general|Miscellaneous").req(),
+		(&fieldDef{Name: "company_id", Type: "many2one", Relation: "res.company", Required: true, Default: defaultCompany}),
+		fM2O("currency_id", "res.currency"), fM2O("default_account_id", "account.account"), fBool("active"), fInt("sequence").def(int64(10)),
+	)
+	jr.displayName = func(s *Server, e *env, r *record) string {
+		name := asString(r.Vals["name"])
+		if c := asInt(r.Vals["currency_id"]); c != 0 {
+			if comp := s.models["res.company"].recs[asInt(r.Vals["company_id"])]; comp != nil && asInt(comp.Vals["currency_id"]) != c {
+				name += " (" + s.displayName(e, s.models["res.currency"], c) + ")"
+			}
+		}
+		return name
+	}
+	jr.beforeCreate = func(s *Server, e *env, vals map[string]any) error {
+		code, _ := vals["code"].(string)
+		for _, r := range s.models["account.journal"].recs {
+			if r.Vals["code"] == code && asInt(r.Vals["company_id"]) == asInt(vals["company_id"]) {
+				return validationError("Journal codes must be unique per company.")
+			}
+		}
+		return nil
+	}
+
+	s.newModel("account.payment.term", "Payment Terms", "sequence, id",
+		fChar("name").req().label("Payment Terms"), fO2M("line_ids", "account.payment.term.line", "payment_id").label("Terms"),
+		fBool("active"), fM2O("company_id", "res.company"), fText("note").label("Description on the Invoice"), fInt("sequence").def(int64(10)),
+	)
+	if s.opts.Version <= 16 {
+		s.newModel("account.payment.term.line", "Payment Terms Line", "id",
+			fSel("value", "balance|Balance", "percent|Percent", "fixed|Fixed").req().def("balance"),
+			fFloat("value_amount").label("Value"),
+			fInt("days").label("Number of Days"), fInt("months"), fBool("end_month"), fInt("days_after"),
+			fM2O("payment_id", "account.payment.term").req(),
+		)
+	} else {
+		s.newModel("account.payment.term.line", "Payment Terms Line", "id",
+			fSel("value", "percent|Percent", "fixed|Fixed").req().def("percent"),
+			fFloat("value_amount").label("Value"),
+			fInt("nb_days").label("Days"),
+			fSel("delay_type", "days_after|Days after invoice date", "days_after_end_of_month|Days after end of month", "days_after_end_of_next_month|Days after end of next month", "days_end_of_month_on_the|Days end of month on the").req().def("days_after"),
+			fInt("days_next_month"),
+			fM2O("payment_id", "account.payment.term").req(),
+		)
+	}
+
+	moveFields := []*fieldDef{
+		fChar("name").label("Number"), fChar("ref").label("Reference"),
+		fSel("move_type", moveTypes...).req().def("entry").label("Type"),
+		fSel("state", "draft|Draft", "posted|Posted", "cancel|Cancelled").req().def("draft").label("Status"),
+		fM2O("partner_id", "res.partner"),
+		(&fieldDef{Name: "commercial_partner_id", Type: "many2one", Relation: "res.partner", String: "Commercial Entity"}).compute(func(s *Server, e *env, r *record) any {
+			if p := s.models["res.partner"].recs[asInt(r.Vals["partner_id"])]; p != nil {
+				return commercialPartner(s, p)
+			}
+			return int64(0)
+		}),
+		fDate("invoice_date").label("Invoice/Bill Date"), fDate("invoice_date_due").label("Due Date"), fDate("date").req(),
+		fChar("payment_reference"), fM2O("currency_id", "res.currency").req(),
+		fM2O("company_id", "res.company").req(), fM2O("journal_id", "account.journal").req(),
+		fM2O("invoice_payment_term_id", "account.payment.term").label("Payment Terms"),
+		fMoney("amount_untaxed"), fMoney("amount_tax"), fMoney("amount_total"), fMoney("amount_residual").label("Amount Due"),
+		fMoney("amount_untaxed_signed"), fMoney("amount_total_signed"), fMoney("amount_residual_signed"),
+		fSel("payment_state", "not_paid|Not Paid", "in_payment|In Payment", "paid|Paid", "partial|Partially Paid", "reversed|Reversed", "invoicing_legacy|Invoicing App Legacy").def("not_paid").ro(),
+		(&fieldDef{Name: "invoice_line_ids", Type: "one2many", Relation: "account.move.line", Inverse: "move_id", String: "Invoice lines", Filter: func(v map[string]any) bool {
+			t := asString(v["display_type"])
+			return t == "product" || t == "line_section" || t == "line_note"
+		}}),
+		fO2M("line_ids", "account.move.line", "move_id").label("Journal Items"),
+		fM2O("reversed_entry_id", "account.move").label("Reversal of"),
+		fM2O("invoice_pdf_report_id", "ir.attachment").versions(17, 0).ro().label("PDF Attachment"),
+		fM2O("message_main_attachment_id", "ir.attachment").label("Main Attachment"),
+		fBool("is_move_sent").def(false), fText("narration").label("Terms and Conditions"),
+		fM2O("partner_bank_id", "res.partner.bank").label("Recipient Bank"),
+		fM2O("fiscal_position_id", "account.fiscal.position"),
+		fBool("posted_before").ro(),
+		(&fieldDef{Name: "invoice_origin", Type: "char", String: "Origin"}),
+	}
+	move := s.newModel("account.move", "Journal Entry", "date desc, name desc, id desc", moveFields...)
+	s.newModel("account.fiscal.position", "Fiscal Position", "sequence", fChar("name").req(), fM2O("company_id", "res.company"), fInt("sequence"))
+	move.displayName = moveDisplayName
+	move.beforeCreate = moveBeforeCreate
+	move.afterCreate = func(s *Server, e *env, r *record) error { return s.recomputeMove(e, r) }
+	move.beforeWrite = moveBeforeWrite
+	move.afterWrite = func(s *Server, e *env, r *record, vals map[string]any) error {
+		if r.Vals["state"] == "draft" {
+			return s.recomputeMove(e, r)
+		}
+		return nil
+	}
+	move.beforeUnlink = func(s *Server, e *env, r *record) error {
+		if r.Vals["state"] == "posted" {
+			return userError("You cannot delete an item linked to a posted entry.")
+		}
+		return nil
+	}
+	move.afterUnlink = func(s *Server, e *env, r *record) error {
+		lines := s.models["account.move.line"]
+		for id, l := range lines.recs {
+			if asInt(l.Vals["move_id"]) == r.ID {
+				delete(lines.recs, id)
+			}
+		}
+		return nil
+	}
+	move.methods["action_post"] = methodSpec{Record: true, Fn: actionPost}
+	move.methods["button_draft"] = methodSpec{Record: true, Fn: buttonDraft}
+	move.methods["button_cancel"] = methodSpec{Record: true, Fn: buttonCancel}
+
+	line := s.newModel("account.move.line", "Journal Item", "date desc, move_name desc, id",
+		fM2O("move_id", "account.move").req().label("Journal Entry"),
+		(&fieldDef{Name: "move_name", Type: "char"}).compute(func(s *Server, e *env, r *record) any {
+			if m := s.models["account.move"].recs[asInt(r.Vals["move_id"])]; m != nil {
+				return m.Vals["name"]
+			}
+			return ""
+		}),
+		(&fieldDef{Name: "date", Type: "date"}).compute(func(s *Server, e *env, r *record) any {
+			if m := s.models["account.move"].recs[asInt(r.Vals["move_id"])]; m != nil {
+				return m.Vals["date"]
+			}
+			return ""
+		}),
+		(&fieldDef{Name: "parent_state", Type: "selection", Selection: [][2]string{{"draft", "Draft"}, {"posted", "Posted"}, {"cancel", "Cancelled"}}}).compute(func(s *Server, e *env, r *record) any {
+			if m := s.models["account.move"].recs[asInt(r.Vals["move_id"])]; m != nil {
+				return m.Vals["state"]
+			}
+			return ""
+		}),
+		(&fieldDef{Name: "company_id", Type: "many2one", Relation: "res.company"}).compute(func(s *Server, e *env, r *record) any {
+			if m := s.models["account.move"].recs[asInt(r.Vals["move_id"])]; m != nil {
+				return m.Vals["company_id"]
+			}
+			return int64(0)
+		}),
+		(&fieldDef{Name: "partner_id", Type: "many2one", Relation: "res.partner"}).compute(func(s *Server, e *env, r *record) any {
+			if m := s.models["account.move"].recs[asInt(r.Vals["move_id"])]; m != nil {
+				if p := s.models["res.partner"].recs[asInt(m.Vals["partner_id"])]; p != nil {
+					return commercialPartner(s, p)
+				}
+			}
+			return int64(0)
+		}),
+		(&fieldDef{Name: "currency_id", Type: "many2one", Relation: "res.currency"}).compute(func(s *Server, e *env, r *record) any {
+			if m := s.models["account.move"].recs[asInt(r.Vals["move_id"])]; m != nil {
+				return m.Vals["currency_id"]
+			}
+			return int64(0)
+		}),
+		fChar("name").label("Label"), fM2O("product_id", "product.product"), fFloat("quantity").def(1.0), fFloat("price_unit").label("Unit Price"),
+		fFloat("discount").label("Discount (%)"), fM2M("tax_ids", "account.tax").label("Taxes"),
+		fMoney("price_subtotal").label("Subtotal"), fMoney("price_total").label("Total"),
+		fM2O("account_id", "account.account"),
+		fSel("display_type", "product|Product", "cogs|Cost of Goods Sold", "tax|Tax", "discount|Discount", "rounding|Rounding", "payment_term|Payment Term", "line_section|Section", "line_note|Note", "epd|Early Payment Discount").def("product").req(),
+		fM2O("tax_line_id", "account.tax").ro().label("Originator Tax"),
+		fMoney("debit"), fMoney("credit"), fMoney("balance"), fMoney("amount_currency"), fMoney("amount_residual").label("Residual Amount"),
+		fDate("date_maturity").label("Due Date"), fBool("reconciled").ro(), fChar("matching_number").ro(),
+		(&fieldDef{Name: "analytic_distribution", Type: "json", String: "Analytic Distribution"}),
+		fInt("sequence").def(int64(10)),
+	)
+	line.fields["analytic_distribution"].Type = "char" // JSON field: false when empty, like Odoo
+	line.displayName = func(s *Server, e *env, r *record) string {
+		mv := s.displayName(e, s.models["account.move"], asInt(r.Vals["move_id"]))
+		if n := asString(r.Vals["name"]); n != "" {
+			return mv + " - " + n
+		}
+		return mv
+	}
+	line.beforeCreate = lineBeforeCreate
+	line.afterCreate = func(s *Server, e *env, r *record) error { return s.recomputeMoveOf(e, r) }
+	line.beforeWrite = func(s *Server, e *env, r *record, vals map[string]any) error {
+		if s.inRecompute {
+			return nil
+		}
+		mv := s.models["account.move"].recs[asInt(r.Vals["move_id"])]
+		if mv != nil && mv.Vals["state"] == "posted" {
+			if _, ok := vals["tax_ids"]; ok {
+				return userError("You cannot modify the taxes related to a posted journal item, you should reset the journal entry to draft to do so.")
+			}
+			for k := range vals {
+				if k != "name" && !strings.HasPrefix(k, "x_") && k != "analytic_distribution" {
+					return userError("You cannot modify a posted entry. Reset %s to draft to change its lines.", s.displayName(e, s.models["account.move"], mv.ID))
+				}
+			}
+		}
+		return nil
+	}
+	line.afterWrite = func(s *Server, e *env, r *record, vals map[string]any) error { return s.recomputeMoveOf(e, r) }
+	line.beforeUnlink = func(s *Server, e *env, r *record) error {
+		if s.inRecompute {
+			return nil
+		}
+		mv := s.models["account.move"].recs[asInt(r.Vals["move_id"])]
+		if mv != nil && mv.Vals["state"] == "posted" {
+			return userError("You cannot delete an item linked to a posted entry.")
+		}
+		return nil
+	}
+	line.afterUnlink = func(s *Server, e *env, r *record) error { return s.recomputeMoveOf(e, r) }
+	s.newModel("product.product", "Product", "default_code, name, id", fChar("name").req(), fChar("default_code").label("Internal Reference"), fFloat("list_price").def(1.0), fBool("active"), fM2O("company_id", "res.company"))
+
+	s.defineAccountPayment()
+}
+
+func moveDisplayName(s *Server, e *env, r *record) string {
+	name := ""
+	if r.Vals["state"] == "draft" {
+		name = map[string]string{
+			"out_invoice": "Draft Invoice", "out_refund": "Draft Credit Note", "in_invoice": "Draft Bill",
+			"in_refund": "Draft Vendor Credit Note", "out_receipt": "Draft Sales Receipt", "in_receipt": "Draft Purchase Receipt", "entry": "Draft Entry",
+		}[asString(r.Vals["move_type"])] + " "
+	}
+	n := asString(r.Vals["name"])
+	if n == "" || n == "/" {
+		name += fmt.Sprintf("(* %d)", r.ID)
+	} else {
+		name += n
+	}
+	if ref := asString(r.Vals["ref"]); ref != "" {
+		if len([]rune(ref)) > 50 {
+			ref = string([]rune(ref)[:46]) + " [...]"
+		}
+		name += " (" + ref + ")"
+	}
+	return name
+}
+
+func (s *Server) journalFor(e *env, company int64, typ string) int64 {
+	var best int64
+	for _, id := range s.models["account.journal"].sortedIDs(s, e, "") {
+		r := s.models["account.journal"].recs[id]
+		if asInt(r.Vals["company_id"]) == company && r.Vals["type"] == typ && r.Vals["active"] != false {
+			return id
+		}
+	}
+	return best
+}
+
+func moveBeforeCreate(s *Server, e *env, vals map[string]any) error {
+	mt, _ := vals["move_type"].(string)
+	if mt == "" {
+		mt = "entry"
+		vals["move_type"] = mt
+	}
+	if _, ok := vals["state"]; ok && vals["state"] != "draft" && !s.inRecompute {
+		return userError("You cannot create a journal entry in state %s: create it as a draft and post it with action_post.", pyRepr(vals["state"]))
+	}
+	if n, ok := vals["name"]; ok && n != "/" && n != false && !s.inRecompute {
+		return userError("The number of a journal entry is assigned when it is posted.")
+	}
+	company := asInt(vals["company_id"])
+	if jid := asInt(vals["journal_id"]); jid != 0 {
+		j := s.models["account.journal"].recs[jid]
+		if j == nil {
+			return missingError("account.journal", []int64{jid}, e.uid)
+		}
+		if company == 0 {
+			company = asInt(j.Vals["company_id"])
+		}
+		jt := asString(j.Vals["type"])
+		if (isSale(mt) && jt != "sale") || (strings.HasPrefix(mt, "in_") && jt != "purchase") {
+			return userError("The chosen journal has a type that is not compatible with your invoice type. Sales operations should go to 'sale' journals, and purchase operations should go to 'purchase' ones.")
+		}
+	}
+	if company == 0 {
+		company = e.company
+	}
+	vals["company_id"] = company
+	if asInt(vals["journal_id"]) == 0 {
+		typ := "general"
+		switch {
+		case isSale(mt):
+			typ = "sale"
+		case strings.HasPrefix(mt, "in_"):
+			typ = "purchase"
+		}
+		jid := s.journalFor(e, company, typ)
+		if jid == 0 {
+			return userError("No journal could be found in company %s for any of those types: %s", s.displayName(e, s.models["res.company"], company), typ)
+		}
+		vals["journal_id"] = jid
+	}
+	if asInt(vals["currency_id"]) == 0 {
+		j := s.models["account.journal"].recs[asInt(vals["journal_id"])]
+		cur := asInt(j.Vals["currency_id"])
+		if cur == 0 {
+			cur = asInt(s.models["res.company"].recs[company].Vals["currency_id"])
+		}
+		vals["currency_id"] = cur
+	}
+	if _, ok := vals["name"]; !ok {
+		vals["name"] = "/"
+	}
+	if d, _ := vals["date"].(string); d == "" {
+		if inv, _ := vals["invoice_date"].(string); inv != "" {
+			vals["date"] = inv
+		} else {
+			vals["date"] = s.today()
+		}
+	}
+	if !isInvoice(mt) {
+		for _, k := range []string{"invoice_line_ids"} {
+			if _, ok := vals[k]; ok {
+				return userError("Invoice lines can only be set on invoices; use line_ids for journal entries.")
+			}
+		}
+	}
+	// Odoo fills payment terms from the partner when none are given.
+	if _, ok := vals["invoice_payment_term_id"]; !ok && isInvoice(mt) {
+		if p := s.models["res.partner"].recs[asInt(vals["partner_id"])]; p != nil {
+			cp := s.models["res.partner"].recs[commercialPartner(s, p)]
+			ce := *e
+			ce.company = company
+			fname := "property_payment_term_id"
+			if strings.HasPrefix(mt, "in_") {
+				fname = "property_supplier_payment_term_id"
+			}
+			if t := asInt(s.rawByName(&ce, s.models["res.partner"], cp, fname)); t != 0 {
+				vals["invoice_payment_term_id"] = t
+			}
+		}
+	}
+	return nil
+}
+
+func moveBeforeWrite(s *Server, e *env, r *record, vals map[string]any) error {
+	if s.inRecompute {
+		return nil
+	}
+	for k := range vals {
+		if moveInternal[k] {
+			return userError("You cannot change the field %s of a journal entry directly; use action_post, button_draft or button_cancel.", k)
+		}
+	}
+	if r.Vals["state"] == "posted" || r.Vals["state"] == "cancel" {
+		var locked []string
+		for k := range vals {
+			if postedLocked[k] {
+				locked = append(locked, k)
+			}
+		}
+		if len(locked) > 0 {
+			sort.Strings(locked)
+			return userError("You cannot modify the following fields of %s: %s. Reset the entry to draft first.", moveDisplayName(s, e, r), strings.Join(locked, ", "))
+		}
+	}
+	if j, ok := vals["journal_id"]; ok && r.Vals["posted_before"] == true && asInt(j) != asInt(r.Vals["journal_id"]) {
+		return userError("You cannot edit the journal of an account move if it has been posted once.")
+	}
+	return nil
+}
+
+func lineBeforeCreate(s *Server, e *env, vals map[string]any) error {
+	mv := s.models["account.move"].recs[asInt(vals["move_id"])]
+	if mv == nil {
+		return validationError("The operation cannot be completed: Create/update: a mandatory field is not set.\nDelete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: Journal Item (account.move.line)\nField: Journal Entry (move_id)")
+	}
+	if s.inRecompute {
+		return nil
+	}
+	if mv.Vals["state"] != "draft" {
+		return userError("You cannot modify a posted entry. Reset %s to draft to change its lines.", moveDisplayName(s, e, mv))
+	}
+	dt := asString(vals["display_type"])
+	if dt == "" {
+		dt = "product"
+		vals["display_type"] = dt
+	}
+	switch dt {
+	case "line_section", "line_note":
+		if n, _ := vals["name"].(string); n == "" {
+			return validationError("The operation cannot be completed: section and note lines require a label (name).")
+		}
+		if asFloat(vals["price_unit"]) != 0 || asInt(vals["account_id"]) != 0 || len(taxIDsFromCommands(vals["tax_ids"])) > 0 {
+			return userError("You cannot set an amount, an account or taxes on a section or note line.")
+		}
+		vals["quantity"] = float64(0)
+	case "product":
+		if asInt(vals["account_id"]) == 0 && isInvoice(asString(mv.Vals["move_type"])) {
+			j := s.models["account.journal"].recs[asInt(mv.Vals["journal_id"])]
+			if j != nil {
+				vals["account_id"] = j.Vals["default_account_id"]
+			}
+		}
+	case "tax", "payment_term":
+		if isInvoice(asString(mv.Vals["move_type"])) {
+			return userError("Tax and payment term lines are computed by Odoo; create product lines only.")
+		}
+	}
+	if tids, ok := vals["tax_ids"]; ok {
+		for _, t := range taxIDsFromCommands(tids) {
+			tax := s.models["account.tax"].recs[t]
+			if tax == nil {
+				return missingError("account.tax", []int64{t}, e.uid)
+			}
+			if asInt(tax.Vals["company_id"]) != asInt(mv.Vals["company_id"]) {
+				return userError("Incompatible companies on records:\n- '%s' belongs to company '%s' and 'Taxes' (tax_ids: '%s') belongs to another company.",
+					moveDisplayName(s, e, mv), s.displayName(e, s.models["res.company"], asInt(mv.Vals["company_id"])), asString(tax.Vals["name"]))
+			}
+		}
+	}
+	return nil
+}
+
+func taxIDsFromCommands(v any) []int64 {
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	var out []int64
+	for _, x := range list {
+		switch c := x.(type) {
+		case int64:
+			out = append(out, c)
+		case []any:
+			if len(c) >= 3 && asInt(c[0]) == 6 {
+				out = append(out, toIDs(c[2])...)
+			} else if len(c) >= 2 && asInt(c[0]) == 4 {
+				out = append(out, asInt(c[1]))
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) recomputeMoveOf(e *env, l *record) error {
+	if s.inRecompute {
+		return nil
+	}
+	mv := s.models["account.move"].recs[asInt(l.Vals["move_id"])]
+	if mv == nil || mv.Vals["state"] != "draft" {
+		return nil
+	}
+	s.touch(e, s.models["account.move"], mv)
+	return s.recomputeMove(e, mv)
+}
+
+func (s *Server) currencyPrec(cur int64) int32 {
+	if c := s.models["res.currency"].recs[cur]; c != nil {
+		return int32(decimalPlaces(asFloat(c.Vals["rounding"])))
+	}
+	return 2
+}
+
+func dec(f float64) decimal.Decimal { return decimal.NewFromFloat(f) }
+
+func money(d decimal.Decimal, prec int32) float64 {
+	f, _ := d.Round(prec).Float64()
+	return f
+}
+
+type taxAmount struct {
+	tax    *record
+	amount decimal.Decimal
+	base   decimal.Decimal
+}
+
+// recomputeMove recomputes the lines and amounts of an invoice from its product lines, like
+// Odoo's dynamic lines: price_subtotal/price_total per line (taxes rounded per line), one tax
+// line per tax, one payment_term line per installment, and the move's amounts.
+func (s *Server) recomputeMove(e *env, mv *record) error {
+	if s.inRecompute {
+		return nil
+	}
+	s.inRecompute = true
+	defer func() { s.inRecompute = false }()
+	mt := asString(mv.Vals["move_type"])
+	lines := s.models["account.move.line"]
+	var mine []*record
+	for _, id := range lines.sortedIDs(s, e, "") {
+		if l := lines.recs[id]; asInt(l.Vals["move_id"]) == mv.ID {
+			mine = append(mine, l)
+		}
+	}
+	cur := asInt(mv.Vals["currency_id"])
+	prec := s.currencyPrec(cur)
+	company := s.models["res.company"].recs[asInt(mv.Vals["company_id"])]
+	compCur := asInt(company.Vals["currency_id"])
+	compPrec := s.currencyPrec(compCur)
+	rate := 1.0
+	if cur != compCur {
+		if c := s.models["res.currency"].recs[cur]; c != nil && asFloat(c.Vals["rate"]) > 0 {
+			rate = asFloat(c.Vals["rate"])
+		}
+	}
+	setBalance := func(l *record, amountCurrency decimal.Decimal) {
+		l.Vals["amount_currency"] = money(amountCurrency, prec)
+		bal := amountCurrency.Div(dec(rate)).Round(compPrec)
+		l.Vals["balance"] = money(bal, compPrec)
+		if bal.IsPositive() {
+			l.Vals["debit"], l.Vals["credit"] = money(bal, compPrec), float64(0)
+		} else {
+			l.Vals["debit"], l.Vals["credit"] = float64(0), money(bal.Neg(), compPrec)
+		}
+	}
+	if !isInvoice(mt) {
+		total := decimal.Zero
+		for _, l := range mine {
+			if bal := dec(asFloat(l.Vals["debit"])).Sub(dec(asFloat(l.Vals["credit"]))); !bal.IsZero() || l.Vals["balance"] == nil {
+				l.Vals["balance"] = money(bal, compPrec)
+				if asFloat(l.Vals["amount_currency"]) == 0 {
+					l.Vals["amount_currency"] = money(bal, compPrec)
+				}
+			}
+			total = total.Add(dec(asFloat(l.Vals["debit"])))
+		}
+		mv.Vals["amount_total"] = money(total, prec)
+		mv.Vals["amount_untaxed"] = money(total, prec)
+		mv.Vals["amount_tax"] = float64(0)
+		mv.Vals["amount_residual"] = float64(0)
+		mv.Vals["amount_total_signed"] = money(total, prec)
+		mv.Vals["amount_untaxed_signed"] = money(total, prec)
+		mv.Vals["amount_residual_signed"] = float64(0)
+		return nil
+	}
+	dir := decimal.NewFromInt(direction(mt))
+	untaxed := decimal.Zero
+	taxes := map[int64]*taxAmount{}
+	var taxOrder []int64
+	var taxLines, termLines []*record
+	for _, l := range mine {
+		switch asString(l.Vals["display_type"]) {
+		case "tax":
+			taxLines = append(taxLines, l)
+			continue
+		case "payment_term":
+			termLines = append(termLines, l)
+			continue
+		case "line_section", "line_note":
+			for _, k := range []string{"price_subtotal", "price_total", "debit", "credit", "balance", "amount_currency", "price_unit"} {
+				l.Vals[k] = float64(0)
+			}
+			continue
+		}
+		qty, price, disc := dec(asFloat(l.Vals["quantity"])), dec(asFloat(l.Vals["price_unit"])), dec(asFloat(l.Vals["discount"]))
+		base := qty.Mul(price).Mul(decimal.NewFromInt(1).Sub(disc.Div(decimal.NewFromInt(100))))
+		subtotal := base
+		lineTax := decimal.Zero
+		var lineTaxes []taxAmount
+		for _, tid := range toIDs(l.Vals["tax_ids"]) {
+			t := s.models["account.tax"].recs[tid]
+			if t == nil {
+				continue
+			}
+			amt := dec(asFloat(t.Vals["amount"]))
+			switch asString(t.Vals["amount_type"]) {
+			case "fixed":
+				lineTaxes = append(lineTaxes, taxAmount{tax: t, amount: amt.Mul(qty).Round(prec)})
+			default:
+				if t.Vals["price_include"] == true {
+					incl := base.Div(decimal.NewFromInt(1).Add(amt.Div(decimal.NewFromInt(100))))
+					subtotal = incl.Round(prec)
+					lineTaxes = append(lineTaxes, taxAmount{tax: t, amount: base.Round(prec).Sub(subtotal)})
+				} else {
+					lineTaxes = append(lineTaxes, taxAmount{tax: t})
+				}
+			}
+		}
+		subtotal = subtotal.Round(prec)
+		for i := range lineTaxes {
+			t := lineTaxes[i].tax
+			if asString(t.Vals["amount_type"]) == "percent" && t.Vals["price_include"] != true || asString(t.Vals["amount_type"]) == "division" {
+				lineTaxes[i].amount = subtotal.Mul(dec(asFloat(t.Vals["amount"]))).Div(decimal.NewFromInt(100)).Round(prec)
+			}
+			lineTax = lineTax.Add(lineTaxes[i].amount)
+			ta := taxes[t.ID]
+			if ta == nil {
+				ta = &taxAmount{tax: t}
+				taxes[t.ID] = ta
+				taxOrder = append(taxOrder, t.ID)
+			}
+			ta.amount = ta.amount.Add(lineTaxes[i].amount)
+			ta.base = ta.base.Add(subtotal)
+		}
+		l.Vals["price_subtotal"] = money(subtotal, prec)
+		l.Vals["price_total"] = money(subtotal.Add(lineTax), prec)
+		setBalance(l, subtotal.Mul(dir))
+		untaxed = untaxed.Add(subtotal)
+	}
+	// tax lines: update in place, create missing, remove stale
+	totalTax := decimal.Zero
+	seen := map[int64]bool{}
+	for _, tid := range taxOrder {
+		ta := taxes[tid]
+		totalTax = totalTax.Add(ta.amount)
+		var tl *record
+		for _, x := range taxLines {
+			if asInt(x.Vals["tax_line_id"]) == tid {
+				tl = x
+			}
+		}
+		if ta.amount.IsZero() && tl == nil {
+			continue
+		}
+		if tl == nil {
+			id, err := s.create(e, lines, map[string]any{"move_id": mv.ID, "display_type": "tax", "name": ta.tax.Vals["name"], "tax_line_id": tid, "account_id": ta.tax.Vals["account_id"], "quantity": float64(0)})
+			if err != nil {
+				return err
+			}
+			tl = lines.recs[id]
+		}
+		seen[tl.ID] = true
+		tl.Vals["price_subtotal"] = float64(0)
+		tl.Vals["price_total"] = float64(0)
+		setBalance(tl, ta.amount.Mul(dir))
+	}
+	for _, x := range taxLines {
+		if !seen[x.ID] {
+			delete(lines.recs, x.ID)
+		}
+	}
+	total := untaxed.Add(totalTax)
+	// payment term lines
+	invDate := asString(mv.Vals["invoice_date"])
+	if invDate == "" {
+		invDate = asString(mv.Vals["date"])
+	}
+	type inst struct {
+		amount decimal.Decimal
+		due    string
+	}
+	var insts []inst
+	if term := s.models["account.payment.term"].recs[asInt(mv.Vals["invoice_payment_term_id"])]; term != nil {
+		var tls []*record
+		for _, id := range s.models["account.payment.term.line"].sortedIDs(s, e, "") {
+			if tl := s.models["account.payment.term.line"].recs[id]; asInt(tl.Vals["payment_id"]) == term.ID {
+				tls = append(tls, tl)
+			}
+		}
+		remaining := total
+		for i, tl := range tls {
+			var amt decimal.Decimal
+			switch asString(tl.Vals["value"]) {
+			case "fixed":
+				amt = dec(asFloat(tl.Vals["value_amount"])).Round(prec)
+			case "balance":
+				amt = remaining
+			default:
+				amt = total.Mul(dec(asFloat(tl.Vals["value_amount"]))).Div(decimal.NewFromInt(100)).Round(prec)
+			}
+			if i == len(tls)-1 && asString(tl.Vals["value"]) != "fixed" {
+				amt = remaining
+			}
+			remaining = remaining.Sub(amt)
+			insts = append(insts, inst{amount: amt, due: s.dueDate(invDate, tl)})
+		}
+	}
+	if len(insts) == 0 {
+		due := asString(mv.Vals["invoice_date_due"])
+		if due == "" || due < invDate {
+			due = invDate
+		}
+		insts = []inst{{amount: total, due: due}}
+	}
+	// receivable/payable account
+	var termAccount int64
+	if p := s.models["res.partner"].recs[asInt(mv.Vals["partner_id"])]; p != nil {
+		ce := *e
+		ce.company = asInt(mv.Vals["company_id"])
+		f := "property_account_receivable_id"
+		if strings.HasPrefix(mt, "in_") {
+			f = "property_account_payable_id"
+		}
+		termAccount = asInt(s.rawByName(&ce, s.models["res.partner"], s.models["res.partner"].recs[commercialPartner(s, p)], f))
+	}
+	if termAccount == 0 {
+		want := "asset_receivable"
+		if strings.HasPrefix(mt, "in_") {
+			want = "liability_payable"
+		}
+		for _, id := range s.models["account.account"].sortedIDs(s, e, "") {
+			a := s.models["account.account"].recs[id]
+			if a.Vals["account_type"] == want && asInt(a.Vals["company_id"]) == asInt(mv.Vals["company_id"]) {
+				termAccount = id
+				break
+			}
+		}
+	}
+	maxDue := ""
+	for i, in := range insts {
+		var tl *record
+		if i < len(termLines) {
+			tl = termLines[i]
+		} else {
+			id, err := s.create(e, lines, map[string]any{"move_id": mv.ID, "display_type": "payment_term", "quantity": float64(0)})
+			if err != nil {
+				return err
+			}
+			tl = lines.recs[id]
+		}
+		tl.Vals["name"] = asString(mv.Vals["payment_reference"])
+		tl.Vals["account_id"] = termAccount
+		tl.Vals["date_maturity"] = in.due
+		setBalance(tl, in.amount.Mul(dir).Neg())
+		tl.Vals["price_subtotal"] = float64(0)
+		tl.Vals["price_total"] = float64(0)
+		if in.due > maxDue {
+			maxDue = in.due
+		}
+	}
+	for i := len(insts); i < len(termLines); i++ {
+		delete(lines.recs, termLines[i].ID)
+	}
+	mv.Vals["invoice_date_due"] = maxDue
+	mv.Vals["amount_untaxed"] = money(untaxed, prec)
+	mv.Vals["amount_tax"] = money(totalTax, prec)
+	mv.Vals["amount_total"] = money(total, prec)
+	sign := dir.Neg()
+	mv.Vals["amount_untaxed_signed"] = money(untaxed.Mul(sign).Div(dec(rate)), compPrec)
+	mv.Vals["amount_total_signed"] = money(total.Mul(sign).Div(dec(rate)), compPrec)
+	s.updateResidual(mv)
+	return nil
+}
+
+func (s *Server) dueDate(invDate string, tl *record) string {
+	d, err := time.Parse(dateLayout, invDate)
+	if err != nil {
+		return invDate
+	}
+	if s.opts.Version <= 16 {
+		d = d.AddDate(0, int(asInt(tl.Vals["months"])), int(asInt(tl.Vals["days"])))
+		if tl.Vals["end_month"] == true {
+			d = time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, time.UTC)
+		}
+		return d.Format(dateLayout)
+	}
+	n := int(asInt(tl.Vals["nb_days"]))
+	switch asString(tl.Vals["delay_type"]) {
+	case "days_after_end_of_month":
+		d = time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+	case "days_after_end_of_next_month":
+		d = time.Date(d.Year(), d.Month()+2, 0, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+	case "days_end_of_month_on_the":
+		d = time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+	default:
+		d = d.AddDate(0, 0, n)
+	}
+	return d.Format(dateLayout)
+}
+
+// updateResidual sets amount_residual, payment_state and the reconciliation of the payment term lines.
+func (s *Server) updateResidual(mv *record) {
+	prec := s.currencyPrec(asInt(mv.Vals["currency_id"]))
+	total := dec(asFloat(mv.Vals["amount_total"]))
+	paid := dec(asFloat(mv.Vals["__paid"]))
+	residual := total.Sub(paid)
+	if mv.Vals["state"] != "posted" {
+		residual = total
+		if mv.Vals["state"] == "cancel" {
+			residual = decimal.Zero
+		}
+	}
+	mv.Vals["amount_residual"] = money(residual, prec)
+	mv.Vals["amount_residual_signed"] = money(residual.Mul(decimal.NewFromInt(-direction(asString(mv.Vals["move_type"])))), prec)
+	state := "not_paid"
+	if mv.Vals["state"] == "posted" && isInvoice(asString(mv.Vals["move_type"])) {
+		switch {
+		case residual.IsZero() && !total.IsZero():
+			state = "paid"
+		case residual.IsZero() && total.IsZero():
+			state = "paid"
+		case paid.IsPositive():
+			state = "partial"
+		}
+	}
+	mv.Vals["payment_state"] = state
+	lines := s.models["account.move.line"]
+	remaining := paid
+	for _, id := range lines.sortedIDs(s, nil, "") {
+		l := lines.recs[id]
+		if asInt(l.Vals["move_id"]) != mv.ID || l.Vals["display_type"] != "payment_term" {
+			continue
+		}
+		amt := dec(asFloat(l.Vals["amount_currency"])).Abs()
+		cover := decimal.Min(amt, remaining)
+		remaining = remaining.Sub(cover)
+		res := amt.Sub(cover)
+		sign := dec(asFloat(l.Vals["amount_currency"])).Sign()
+		l.Vals["amount_residual"] = money(res.Mul(decimal.NewFromInt(int64(sign))), prec)
+		l.Vals["reconciled"] = res.IsZero() && mv.Vals["state"] == "posted" && paid.IsPositive()
+		switch {
+		case l.Vals["reconciled"] == true:
+			l.Vals["matching_number"] = fmt.Sprintf("A%d", asInt(mv.Vals["__match"]))
+		case cover.IsPositive():
+			l.Vals["matching_number"] = fmt.Sprintf("P%d", asInt(mv.Vals["__match"]))
+		default:
+			l.Vals["matching_number"] = ""
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// actions
+
+func (s *Server) nextNumber(journal *record, prefix, date string, monthly bool) string {
+	year := date[:4]
+	key := fmt.Sprintf("%d/%s/%s", journal.ID, prefix, year)
+	if monthly {
+		key += "/" + date[5:7]
+	}
+	s.seqs[key]++
+	if monthly {
+		return fmt.Sprintf("%s/%s/%s/%04d", prefix, year, date[5:7], s.seqs[key])
+	}
+	return fmt.Sprintf("%s/%s/%05d", prefix, year, s.seqs[key])
+}
+
+func actionPost(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, mv := range rs {
+		if err := s.postMove(e, mv); err != nil {
+			return nil, err
+		}
+	}
+	return false, nil
+}
+
+func (s *Server) postMove(e *env, mv *record) error {
+	mt := asString(mv.Vals["move_type"])
+	if mv.Vals["state"] == "posted" {
+		return userError("The entry %s (id %d) is already posted.", asString(mv.Vals["name"]), mv.ID)
+	}
+	if mv.Vals["state"] == "cancel" {
+		return userError("The entry %s (id %d) is cancelled: reset it to draft before posting it.", moveDisplayName(s, e, mv), mv.ID)
+	}
+	kind := map[string]string{"out_invoice": "Customer Invoice", "out_refund": "Customer Credit Note", "in_invoice": "Vendor Bill", "in_refund": "Vendor Credit Note", "out_receipt": "Sales Receipt", "in_receipt": "Purchase Receipt"}[mt]
+	lines := s.models["account.move.line"]
+	hasLine := false
+	for _, l := range lines.recs {
+		if asInt(l.Vals["move_id"]) == mv.ID && (l.Vals["display_type"] == "product" || !isInvoice(mt)) {
+			hasLine = true
+		}
+	}
+	if isInvoice(mt) {
+		if asInt(mv.Vals["partner_id"]) == 0 {
+			who := "Customer"
+			if strings.HasPrefix(mt, "in_") {
+				who = "Vendor"
+			}
+			return userError("The field '%s' is required, please complete it to validate the %s.", who, kind)
+		}
+		if !hasLine {
+			return userError("You need to add a line before posting.")
+		}
+		if asFloat(mv.Vals["amount_total"]) < 0 {
+			return userError("You cannot validate an invoice with a negative total amount. You should create a credit note instead. Use the action menu to transform it into a credit note or refund.")
+		}
+		if strings.HasPrefix(mt, "in_") && asString(mv.Vals["invoice_date"]) == "" {
+			return userError("The Bill/Refund date is required to validate this document.")
+		}
+	} else if !hasLine {
+		return userError("You need to add a line before posting.")
+	}
+	s.inRecompute = true
+	if asString(mv.Vals["invoice_date"]) == "" && isInvoice(mt) {
+		mv.Vals["invoice_date"] = s.today()
+		mv.Vals["date"] = s.today()
+	}
+	if isInvoice(mt) && asString(mv.Vals["invoice_date"]) != "" {
+		mv.Vals["date"] = mv.Vals["invoice_date"]
+	}
+	s.inRecompute = false
+	if err := s.recomputeMove(e, mv); err != nil {
+		return err
+	}
+	journal := s.models["account.journal"].recs[asInt(mv.Vals["journal_id"])]
+	if n := asString(mv.Vals["name"]); n == "" || n == "/" {
+		prefix := asString(journal.Vals["code"])
+		if mt == "out_refund" || mt == "in_refund" {
+			prefix = "R" + prefix
+		}
+		mv.Vals["name"] = s.nextNumber(journal, prefix, asString(mv.Vals["date"]), !isInvoice(mt) && journal.Vals["type"] == "general")
+	}
+	mv.Vals["state"] = "posted"
+	mv.Vals["posted_before"] = true
+	if mt == "out_invoice" && asString(mv.Vals["payment_reference"]) == "" {
+		mv.Vals["payment_reference"] = mv.Vals["name"]
+	}
+	if err := s.recomputeMove(e, mv); err != nil {
+		return err
+	}
+	if p := s.models["res.partner"].recs[asInt(mv.Vals["partner_id"])]; p != nil && isInvoice(mt) {
+		cp := s.models["res.partner"].recs[commercialPartner(s, p)]
+		rank := "customer_rank"
+		if strings.HasPrefix(mt, "in_") {
+			rank = "supplier_rank"
+		}
+		cp.Vals[rank] = asInt(cp.Vals[rank]) + 1
+		s.touch(e, s.models["res.partner"], cp)
+	}
+	s.touch(e, s.models["account.move"], mv)
+	return nil
+}
+
+func buttonDraft(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, mv := range rs {
+		if mv.Vals["state"] == "draft" {
+			continue
+		}
+		mv.Vals["state"] = "draft"
+		mv.Vals["__paid"] = float64(0)
+		// unreconcile payments
+		for _, p := range s.models["account.payment"].recs {
+			for _, k := range []string{"reconciled_invoice_ids", "reconciled_bill_ids"} {
+				if containsID(toIDs(p.Vals[k]), mv.ID) {
+					p.Vals[k] = without(toIDs(p.Vals[k]), mv.ID)
+					p.Vals["is_reconciled"] = false
+					s.touch(e, s.models["account.payment"], p)
+				}
+			}
+		}
+		if err := s.recomputeMove(e, mv); err != nil {
+			return nil, err
+		}
+		s.touch(e, m, mv)
+	}
+	return true, nil
+}
+
+func buttonCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, mv := range rs {
+		if mv.Vals["state"] != "draft" {
+			return nil, userError("Only draft journal entries can be cancelled.")
+		}
+	}
+	for _, mv := range rs {
+		mv.Vals["state"] = "cancel"
+		s.updateResidual(mv)
+		s.touch(e, m, mv)
+	}
+	return true, nil
+}

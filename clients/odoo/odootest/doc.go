@@ -1,0 +1,14 @@
+// Package odootest is a wire-level simulator of an Odoo server (versions 16–19, Community with
+// the Invoicing app) for tests and demos.
+//
+// It speaks real XML-RPC on /xmlrpc/2/common and /xmlrpc/2/object (written with encoding/xml)
+// and, for version 19 only, JSON-2 on POST /json/2/<model>/<method>. It implements a small
+// in-memory ORM with Odoo's value shapes (false for empty values, many2one as [id, "name"],
+// x2many as lists of ids), domains in prefix notation, ordering, multi-company visibility,
+// archived records, company-dependent fields, and the accounting flows the connector uses:
+// posting and numbering of invoices, registering payments, generating the invoice PDF,
+// custom x_ fields and webhook automation rules.
+//
+// The simulator is strict on purpose: unknown fields, models and methods, private methods,
+// wrong credentials and forbidden state transitions fail with the faults real Odoo sends.
+package odootest
