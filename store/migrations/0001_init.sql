@@ -67,3 +67,10 @@ CREATE TABLE cursors (
     updated_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (connection_id, name)
 );
+
+-- Self-checks written by the SelfCheck workflow (`starter doctor`): proof that a worker reached this database.
+CREATE TABLE selfchecks (
+    nonce       text PRIMARY KEY,
+    worker      text NOT NULL,
+    checked_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,28 @@
+# exactsync — two commands: `make run` and `make test`. See README.md.
+.PHONY: run test tools clean bench build
+
+## run: bring up PostgreSQL, the Temporal dev server (Web UI on 127.0.0.1:8233), the simulators and the worker, and sync
+run:
+	@deployments/run.sh
+
+## test: go vet, gofmt, workflowcheck, then every test against real PostgreSQL and the real Temporal dev server
+test:
+	@deployments/test.sh
+
+## tools: build the pinned Temporal CLI and workflowcheck into .bin/ (done by run and test when needed)
+tools:
+	@deployments/tools.sh
+
+## build: build the worker, the starter and the simulators into .bin/
+build:
+	go build -o .bin/ ./worker ./starter ./clients/exact/exacttest/exactsim ./clients/odoo/odootest/odoosim
+
+## bench: the benchmarks reported in README.md
+bench:
+	@GOTESTFLAGS="-run ^$$ -bench . -benchtime 20x" deployments/test.sh
+
+## clean: stop what `make run` left and wipe its data (PostgreSQL, Temporal history, secrets key)
+clean:
+	-@deployments/postgres.sh stop .data/postgres
+	-@deployments/postgres.sh stop .data/pgtest
+	rm -rf .data

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make test`: static checks, then every test against a real PostgreSQL and the real Temporal dev server.
+# Starts a throw-away PostgreSQL cluster in .data/pgtest when DATABASE_URL is unset, and stops it at the end.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+deployments/tools.sh
+
+echo "== go vet"
+go vet ./...
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*') 2>/dev/null || true)
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"
+	echo "$unformatted"
+	exit 1
+fi
+echo "== workflowcheck (determinism of workflows/)"
+.bin/workflowcheck ./workflows/...
+
+started_pg=""
+if [ -z "${DATABASE_URL:-}" ]; then
+	pgport=${EXACTSYNC_TEST_PGPORT:-5434}
+	DATABASE_URL=$(deployments/postgres.sh start .data/pgtest "$pgport")
+	export DATABASE_URL
+	started_pg=1
+fi
+cleanup() {
+	if [ -n "$started_pg" ]; then
+		deployments/postgres.sh stop .data/pgtest
+	fi
+}
+trap cleanup EXIT
+
+export TEMPORAL_CLI="$root/.bin/temporal"
+echo "== go test (PostgreSQL at ${DATABASE_URL%%@*}@…, Temporal CLI $TEMPORAL_CLI)"
+go test -count=1 -timeout 40m ${GOTESTFLAGS:-} ./...

@@ -1,0 +1,58 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// TaskQueue is the task queue every exactsync workflow and activity runs on.
+const TaskQueue = "exactsync"
+
+// Search attributes: the Temporal Web UI filtered by these is the sync queue, e.g.
+//
+//	ExactDivision = 1234567 AND OdooModel = "res.partner" AND SyncState = "failed"
+var (
+	AttrConnection    = temporal.NewSearchAttributeKeyKeyword("ExactsyncConnection")
+	AttrOdooModel     = temporal.NewSearchAttributeKeyKeyword("OdooModel")
+	AttrOdooID        = temporal.NewSearchAttributeKeyInt64("OdooID")
+	AttrExactDivision = temporal.NewSearchAttributeKeyInt64("ExactDivision")
+	AttrSyncState     = temporal.NewSearchAttributeKeyKeyword("SyncState")
+	AttrErrorClass    = temporal.NewSearchAttributeKeyKeyword("ErrorClass")
+)
+
+// SearchAttributes lists the custom search attributes the dev server and a production namespace must have.
+func SearchAttributes() []temporal.SearchAttributeKey {
+	return []temporal.SearchAttributeKey{AttrConnection, AttrOdooModel, AttrOdooID, AttrExactDivision, AttrSyncState, AttrErrorClass}
+}
+
+// Sync states shown in SyncState.
+const (
+	StateRunning = "running"
+	StateSynced  = "synced"
+	StateSkipped = "skipped"  // nothing to send: unchanged payload or not a customer/supplier
+	StateFailed  = "failed"   // a data error: fix it and retry
+	StatePaused  = "paused"   // the connection is paused (dead Exact token)
+	StateWaiting = "retrying" // a transient error, Temporal retries by itself
+)
+
+// ContactWorkflowID is the deterministic ID of a partner's sync: repeated edits, polls and webhooks of the same
+// partner coalesce into one run.
+func ContactWorkflowID(connection string, partnerID int64) string {
+	return fmt.Sprintf("contact/%s/res.partner/%d", connection, partnerID)
+}
+
+// DetectWorkflowID is the ID of a connection's change-detector run started by its schedule.
+func DetectWorkflowID(connection string) string {
+	return "detect/" + connection
+}
+
+// DetectScheduleID is the ID of the Temporal Schedule that polls a connection's Odoo for changes.
+func DetectScheduleID(connection string) string {
+	return "detect-contacts/" + connection
+}
+
+// SelfCheckWorkflowID is the ID of the end-to-end health check run by `starter doctor`.
+func SelfCheckWorkflowID(nonce string) string {
+	return "selfcheck/" + nonce
+}

@@ -1,0 +1,63 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Non-retryable error types: data problems that a retry cannot fix (activities.ErrData*), a dead Exact token.
+// Activities return them as ApplicationErrors with these types; Temporal stops retrying on them.
+const (
+	ErrTypeData         = "DataError"
+	ErrTypeAuth         = "AuthError"
+	ErrTypeReconsent    = "ReconsentNeeded"
+	ErrTypeConfig       = "ConfigError"
+	ErrTypeNotConnected = "NotConnected"
+)
+
+var nonRetryable = []string{ErrTypeData, ErrTypeAuth, ErrTypeReconsent, ErrTypeConfig, ErrTypeNotConnected}
+
+// quick is for a local database step.
+func quick(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}
+
+// remote is for a call to Odoo or Exact: transient errors back off up to 10 minutes and keep retrying
+// for a day; a 429 sets its own next delay (the budget's reset instant) through NextRetryDelay.
+func remote(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    2 * time.Minute,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        2 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        10 * time.Minute,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}
+
+// paging is for an activity that pages through many records and heartbeats its progress.
+func paging(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        2 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			MaximumAttempts:        20,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	})
+}
