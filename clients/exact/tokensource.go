@@ -1,0 +1,287 @@
+package exact
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// TokenSource gives the client access tokens.
+type TokenSource interface {
+	// Token returns the access token to use now.
+	Token(ctx context.Context) (*Token, error)
+	// Reject is called once when the API answered 401 to accessToken; it
+	// returns a replacement, refreshing if no other process already did.
+	Reject(ctx context.Context, accessToken string) (*Token, error)
+}
+
+// Defaults of the refresh rules.
+const (
+	DefaultRefreshMargin = 30 * time.Second
+	DefaultMinRefreshAge = 570 * time.Second
+)
+
+// StoreTokenSource is a TokenSource backed by a TokenStore, safe for
+// concurrent use and for several processes sharing one store:
+//
+//   - the cached access token is used while more than the margin is left, or
+//     while it is younger than the minimum refresh age (Exact refuses earlier
+//     refreshes);
+//   - otherwise the stored token is re-read; a refresh happens only inside
+//     TokenStore.UpdateToken (a cross-process lock), after re-reading the
+//     stored token under that lock, and the new pair is persisted before use;
+//   - in one process, concurrent callers share one refresh (single flight).
+type StoreTokenSource struct {
+	cfg           *Config
+	store         TokenStore
+	connectionID  int64
+	margin        time.Duration
+	minRefreshAge time.Duration
+	now           func() time.Time
+	logger        *zap.Logger
+
+	mu     sync.Mutex
+	cached *Token
+	flight *flight
+}
+
+type flight struct {
+	done chan struct{}
+	tok  *Token
+	err  error
+}
+
+// TokenSourceOption configures a StoreTokenSource.
+type TokenSourceOption func(*StoreTokenSource)
+
+// RefreshMargin: refresh when less than d of the access token's life is left (default 30 s).
+func RefreshMargin(d time.Duration) TokenSourceOption {
+	return func(s *StoreTokenSource) { s.margin = d }
+}
+
+// MinRefreshAge: never refresh a token younger than d (default 570 s, Exact's rule).
+func MinRefreshAge(d time.Duration) TokenSourceOption {
+	return func(s *StoreTokenSource) { s.minRefreshAge = d }
+}
+
+// TokenClock sets the clock (default the Config's, else time.Now).
+func TokenClock(now func() time.Time) TokenSourceOption {
+	return func(s *StoreTokenSource) { s.now = now }
+}
+
+// TokenLogger logs refreshes (never the tokens).
+func TokenLogger(l *zap.Logger) TokenSourceOption {
+	return func(s *StoreTokenSource) { s.logger = l }
+}
+
+// NewTokenSource returns a token source for connectionID.
+func NewTokenSource(cfg *Config, store TokenStore, connectionID int64, opts ...TokenSourceOption) *StoreTokenSource {
+	s := &StoreTokenSource{
+		cfg: cfg, store: store, connectionID: connectionID,
+		margin: DefaultRefreshMargin, minRefreshAge: DefaultMinRefreshAge,
+		now: cfg.now, logger: zap.NewNop(),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.logger == nil {
+		s.logger = zap.NewNop()
+	}
+	return s
+}
+
+// usable reports whether t may be used now without refreshing.
+func (s *StoreTokenSource) usable(t *Token, now time.Time) bool {
+	if t == nil || t.AccessToken == "" {
+		return false
+	}
+	if t.Expiry.Sub(now) > s.margin {
+		return true
+	}
+	// Too young to refresh: Exact would refuse; use what we have.
+	return now.Sub(t.IssuedAt) < s.minRefreshAge
+}
+
+// Token implements TokenSource.
+func (s *StoreTokenSource) Token(ctx context.Context) (*Token, error) {
+	return s.get(ctx, "")
+}
+
+// Reject implements TokenSource: after a 401 for accessToken it returns the
+// stored token if another process already replaced it, else refreshes
+// (regardless of the minimum age: Exact itself declared the token dead).
+func (s *StoreTokenSource) Reject(ctx context.Context, accessToken string) (*Token, error) {
+	return s.get(ctx, accessToken)
+}
+
+func (s *StoreTokenSource) get(ctx context.Context, rejected string) (*Token, error) {
+	for {
+		s.mu.Lock()
+		if c := s.cached; c != nil && (rejected == "" || c.AccessToken != rejected) && s.usable(c, s.now()) {
+			s.mu.Unlock()
+			return c, nil
+		}
+		if f := s.flight; f != nil {
+			s.mu.Unlock()
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if f.err != nil {
+				if isContextErr(f.err) && ctx.Err() == nil {
+					continue // the leader gave up; try again ourselves
+				}
+				return nil, f.err
+			}
+			if rejected != "" && f.tok.AccessToken == rejected {
+				continue
+			}
+			return f.tok, nil
+		}
+		f := &flight{done: make(chan struct{})}
+		s.flight = f
+		s.mu.Unlock()
+
+		tok, err := s.acquire(ctx, rejected)
+
+		s.mu.Lock()
+		s.flight = nil
+		if err == nil {
+			s.cached = tok
+		}
+		f.tok, f.err = tok, err
+		close(f.done)
+		s.mu.Unlock()
+		return tok, err
+	}
+}
+
+// acquire finds a usable token: the stored one if fresh, else a refreshed
+// one obtained and persisted under the store's lock.
+func (s *StoreTokenSource) acquire(ctx context.Context, rejected string) (*Token, error) {
+	// Cheap path without the lock: another process may have refreshed already.
+	b, err := s.store.LoadToken(ctx, s.connectionID)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, &TokenError{Code: CodeNoToken, Description: "no token stored for this connection"}
+	}
+	if t, err := ParseToken(b); err == nil && t.AccessToken != rejected && s.usable(t, s.now()) {
+		return t, nil
+	}
+
+	var result *Token
+	err = s.store.UpdateToken(ctx, s.connectionID, func(current []byte) ([]byte, error) {
+		if current == nil {
+			return nil, &TokenError{Code: CodeNoToken, Description: "no token stored for this connection"}
+		}
+		cur, err := ParseToken(current)
+		if err != nil {
+			return nil, err
+		}
+		now := s.now()
+		if cur.AccessToken != rejected && s.usable(cur, now) {
+			result = cur // someone refreshed while we waited for the lock
+			return nil, nil
+		}
+		start := time.Now()
+		nt, err := s.cfg.Refresh(ctx, cur.RefreshToken)
+		if err != nil {
+			s.logger.Warn("exact token refresh failed", zap.Int64("connection_id", s.connectionID), zap.Error(err))
+			return nil, err
+		}
+		out, err := json.Marshal(nt)
+		if err != nil {
+			return nil, err
+		}
+		s.logger.Info("exact token refreshed", zap.Int64("connection_id", s.connectionID),
+			zap.Duration("previous_age", now.Sub(cur.IssuedAt)), zap.Bool("after_401", rejected != ""),
+			zap.Duration("duration", time.Since(start)), zap.Time("expiry", nt.Expiry))
+		result = nt
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// StaticTokenSource always returns the same access token (tests, one-off
+// scripts); a 401 is final.
+type StaticTokenSource string
+
+// Token implements TokenSource.
+func (s StaticTokenSource) Token(context.Context) (*Token, error) {
+	return &Token{AccessToken: string(s)}, nil
+}
+
+// Reject implements TokenSource; a static token cannot be replaced.
+func (s StaticTokenSource) Reject(context.Context, string) (*Token, error) {
+	return nil, &TokenError{Code: CodeStaticToken, Description: "static access token rejected"}
+}
+
+// MemoryTokenStore is an in-memory TokenStore with the same locking
+// semantics as the Postgres store, for tests and single-process use.
+type MemoryTokenStore struct {
+	mu     sync.Mutex
+	tokens map[int64][]byte
+	locks  map[int64]chan struct{}
+}
+
+// NewMemoryTokenStore returns an empty store.
+func NewMemoryTokenStore() *MemoryTokenStore {
+	return &MemoryTokenStore{tokens: map[int64][]byte{}, locks: map[int64]chan struct{}{}}
+}
+
+func (m *MemoryTokenStore) lock(id int64) chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.locks == nil {
+		m.locks = map[int64]chan struct{}{}
+		m.tokens = map[int64][]byte{}
+	}
+	l, ok := m.locks[id]
+	if !ok {
+		l = make(chan struct{}, 1)
+		m.locks[id] = l
+	}
+	return l
+}
+
+// LoadToken implements TokenStore.
+func (m *MemoryTokenStore) LoadToken(_ context.Context, connectionID int64) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b := m.tokens[connectionID]
+	if b == nil {
+		return nil, nil
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// UpdateToken implements TokenStore.
+func (m *MemoryTokenStore) UpdateToken(ctx context.Context, connectionID int64, fn func(current []byte) ([]byte, error)) error {
+	l := m.lock(connectionID)
+	select {
+	case l <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-l }()
+	cur, _ := m.LoadToken(ctx, connectionID)
+	out, err := fn(cur)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		m.mu.Lock()
+		m.tokens[connectionID] = append([]byte(nil), out...)
+		m.mu.Unlock()
+	}
+	return nil
+}
