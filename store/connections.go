@@ -166,3 +166,11 @@ func (s *Store) SetPaused(ctx context.Context, id int64, paused bool, reason str
 	}
 	return nil
 }
+
+// ConnectionByWebhookSecret returns the connection whose webhook URL carries secret.
+func (s *Store) ConnectionByWebhookSecret(ctx context.Context, secret string) (Connection, error) {
+	if secret == "" {
+		return Connection{}, ErrNotFound
+	}
+	return s.scanConnection(s.pool.QueryRow(ctx, `SELECT `+connectionColumns+` FROM connections WHERE webhook_secret = $1`, secret))
+}

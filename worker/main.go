@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	identity := workerIdentity()
 	w := sdkworker.New(tc, workflows.TaskQueue, sdkworker.Options{Identity: identity})
-	deps := &dependencies{store: st, temporal: tc, logger: logger, identity: identity}
+	deps := &dependencies{store: st, temporal: tc, logger: logger, identity: identity, clients: activities.NewClients(st, logger)}
 	register(w, deps)
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)
@@ -168,17 +168,30 @@ type dependencies struct {
 	temporal client.Client
 	logger   *zap.Logger
 	identity string
+	clients  *activities.Clients
 }
 
 // register puts every workflow and activity on the worker.
 func register(w sdkworker.Registry, d *dependencies) {
 	w.RegisterWorkflow(workflows.SelfCheck)
+	w.RegisterWorkflow(workflows.SyncContact)
+	w.RegisterWorkflow(workflows.DetectContacts)
 	w.RegisterActivity(&activities.Health{Store: d.store, Identity: d.identity})
+	w.RegisterActivity(&activities.Connections{Store: d.store, Temporal: d.temporal})
+	w.RegisterActivity(&activities.Contacts{Store: d.store, Clients: d.clients, Starter: d.starter()})
+}
+
+// starter starts contact syncs through this worker's Temporal client.
+func (d *dependencies) starter() activities.SyncStarter {
+	return activities.SyncStarterFunc(func(ctx context.Context, conn store.Connection, partnerID int64) error {
+		return workflows.StartContactSync(ctx, d.temporal, conn, partnerID)
+	})
 }
 
 func httpHandler(d *dependencies, reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("POST /webhooks/odoo/{secret}", webhookHandler(d))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()

@@ -1,23 +1,14 @@
 package workflows
 
 import (
+	"github.com/exactsync/exactsync/activities"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
-// Non-retryable error types: data problems that a retry cannot fix (activities.ErrData*), a dead Exact token.
-// Activities return them as ApplicationErrors with these types; Temporal stops retrying on them.
-const (
-	ErrTypeData         = "DataError"
-	ErrTypeAuth         = "AuthError"
-	ErrTypeReconsent    = "ReconsentNeeded"
-	ErrTypeConfig       = "ConfigError"
-	ErrTypeNotConnected = "NotConnected"
-)
-
-var nonRetryable = []string{ErrTypeData, ErrTypeAuth, ErrTypeReconsent, ErrTypeConfig, ErrTypeNotConnected}
+var nonRetryable = activities.NonRetryable
 
 // quick is for a local database step.
 func quick(ctx workflow.Context) workflow.Context {

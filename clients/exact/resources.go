@@ -364,6 +364,22 @@ func (s *AccountsService) List(ctx context.Context, division int, opts *ListOpti
 	return list[Account](ctx, s.client, division, accountsPath, opts)
 }
 
+// AccountKey is the slim view of an account kept in a local mirror to match relations without API calls.
+type AccountKey struct {
+	ID                string `json:"ID"`
+	Code              string `json:"Code"`
+	Name              string `json:"Name"`
+	VATNumber         string `json:"VATNumber"`
+	ChamberOfCommerce string `json:"ChamberOfCommerce"`
+	Timestamp         int64  `json:"Timestamp"`
+}
+
+// SyncSince iterates sync/CRM/Accounts rows changed after the Timestamp cursor since (1 the first time),
+// 1000 a page; store the highest Timestamp seen as the next cursor.
+func (s *AccountsService) SyncSince(ctx context.Context, division int, since int64) iter.Seq2[*AccountKey, error] {
+	return list[AccountKey](ctx, s.client, division, "sync/CRM/Accounts", &ListOptions{Filter: Gt("Timestamp", Int64(since))})
+}
+
 // Get fetches one account by ID.
 func (s *AccountsService) Get(ctx context.Context, division int, id string) (*Account, error) {
 	return getByGUID[Account](ctx, s.client, division, accountsPath, id)

@@ -124,9 +124,15 @@ func (h handler) WithTags(tags map[string]string) client.MetricsHandler {
 	return handler{m: h.m, tags: merged}
 }
 
-func (h handler) Counter(name string) client.MetricsCounter { return metric{h: h, name: name, kind: prometheus.CounterValue} }
-func (h handler) Gauge(name string) client.MetricsGauge     { return metric{h: h, name: name, kind: prometheus.GaugeValue} }
-func (h handler) Timer(name string) client.MetricsTimer     { return metric{h: h, name: name, kind: prometheus.UntypedValue} }
+func (h handler) Counter(name string) client.MetricsCounter {
+	return metric{h: h, name: name, kind: prometheus.CounterValue}
+}
+func (h handler) Gauge(name string) client.MetricsGauge {
+	return metric{h: h, name: name, kind: prometheus.GaugeValue}
+}
+func (h handler) Timer(name string) client.MetricsTimer {
+	return metric{h: h, name: name, kind: prometheus.UntypedValue}
+}
 
 type metric struct {
 	h    handler

@@ -1,0 +1,563 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/exactsync/exactsync/clients/exact"
+	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/store"
+)
+
+// Odoo models and Exact entity sets the contact sync links.
+const (
+	ModelPartner     = "res.partner"
+	ModelPartnerBank = "res.partner.bank"
+	EntityAccounts   = "crm/Accounts"
+	EntityBanks      = "crm/BankAccounts"
+
+	// Write-back fields the connector creates on res.partner.
+	FieldExactID   = "x_exact_account_id"
+	FieldExactCode = "x_exact_account_code"
+
+	partnerCursor = "odoo.res.partner"
+)
+
+// SyncStarter starts (or signals, when it already runs) the sync workflow of one partner.
+type SyncStarter interface {
+	StartContactSync(ctx context.Context, conn store.Connection, partnerID int64) error
+}
+
+// SyncStarterFunc adapts a function to SyncStarter.
+type SyncStarterFunc func(ctx context.Context, conn store.Connection, partnerID int64) error
+
+// StartContactSync calls f.
+func (f SyncStarterFunc) StartContactSync(ctx context.Context, conn store.Connection, partnerID int64) error {
+	return f(ctx, conn, partnerID)
+}
+
+// Contacts holds the activities of the contact sync, Odoo → Exact.
+type Contacts struct {
+	Store   *store.Store
+	Clients *Clients
+	Starter SyncStarter
+	// MirrorMaxAge is how old the local copy of Exact's accounts may be before a match refreshes it
+	// (one sync/CRM/Accounts call serves every partner matched within this window). Default 60 s.
+	MirrorMaxAge time.Duration
+
+	fieldsReady sync.Map // connection id → true once the x_ fields exist
+}
+
+// ChangedPartnersInput asks for a page of partners changed since the stored cursor.
+type ChangedPartnersInput struct {
+	ConnectionID int64
+	Limit        int
+}
+
+// ChangedPartners is a page of changes: the commercial partners to sync, and the cursor after the page.
+type ChangedPartners struct {
+	PartnerIDs []int64
+	Cursor     string
+	More       bool
+}
+
+// ChangedPartners lists the customers and suppliers changed in Odoo since the stored (write_date, id) cursor;
+// a child contact rolls up to its commercial partner. The cursor is returned, not stored: the workflow stores
+// it once the syncs were started.
+func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput) (ChangedPartners, error) {
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	oc, err := c.Clients.Odoo(ctx, conn)
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	raw, err := c.Store.Cursor(ctx, conn.ID, partnerCursor)
+	if err != nil {
+		return ChangedPartners{}, err
+	}
+	cur, err := ParseOdooCursor(raw)
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	limit := in.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	changes, next, err := oc.PartnersChangedSince(ctx, cur, limit)
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	out := ChangedPartners{Cursor: FormatOdooCursor(next), More: len(changes) == limit}
+	if len(changes) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(changes))
+	for i, ch := range changes {
+		ids[i] = ch.ID
+	}
+	recs, err := oc.Read(ctx, ModelPartner, ids, []string{"commercial_partner_id"})
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	seen := map[int64]bool{}
+	for i, rec := range recs {
+		id := odoo.NewDecoder(rec).Many2One("commercial_partner_id").ID
+		if id == 0 {
+			id = ids[i]
+		}
+		if !seen[id] {
+			seen[id] = true
+			out.PartnerIDs = append(out.PartnerIDs, id)
+		}
+	}
+	return out, nil
+}
+
+// ParseOdooCursor reads a stored "YYYY-MM-DD HH:MM:SS|id" cursor ("" is the beginning).
+func ParseOdooCursor(s string) (odoo.Cursor, error) {
+	if s == "" {
+		return odoo.Cursor{}, nil
+	}
+	d, id, ok := strings.Cut(s, "|")
+	t, err := time.Parse(time.DateTime, d)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || err2 != nil {
+		return odoo.Cursor{}, fmt.Errorf("stored Odoo cursor %q is malformed", s)
+	}
+	return odoo.Cursor{WriteDate: t, ID: n}, nil
+}
+
+// FormatOdooCursor writes a cursor for the store.
+func FormatOdooCursor(c odoo.Cursor) string {
+	if c.IsZero() {
+		return ""
+	}
+	return c.WriteDate.UTC().Format(time.DateTime) + "|" + strconv.FormatInt(c.ID, 10)
+}
+
+// EnqueueInput names the partners whose sync must start.
+type EnqueueInput struct {
+	ConnectionID int64
+	PartnerIDs   []int64
+}
+
+// EnqueueContactSyncs starts (or signals) one sync workflow per partner; a running one coalesces the change.
+func (c *Contacts) EnqueueContactSyncs(ctx context.Context, in EnqueueInput) error {
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return Classify(err)
+	}
+	start := 0
+	if activity.HasHeartbeatDetails(ctx) {
+		if err := activity.GetHeartbeatDetails(ctx, &start); err != nil {
+			start = 0
+		}
+	}
+	for i := start; i < len(in.PartnerIDs); i++ {
+		if err := c.Starter.StartContactSync(ctx, conn, in.PartnerIDs[i]); err != nil {
+			return fmt.Errorf("start the sync of partner %d: %w", in.PartnerIDs[i], err)
+		}
+		activity.RecordHeartbeat(ctx, i+1)
+	}
+	return nil
+}
+
+// CursorInput stores a cursor.
+type CursorInput struct {
+	ConnectionID int64
+	Name         string
+	Value        string
+}
+
+// SaveCursor stores the detector's cursor after the syncs were started.
+func (c *Contacts) SaveCursor(ctx context.Context, in CursorInput) error {
+	name := in.Name
+	if name == "" {
+		name = partnerCursor
+	}
+	return c.Store.SetCursor(ctx, in.ConnectionID, name, in.Value)
+}
+
+// ContactRef names one partner of a connection.
+type ContactRef struct {
+	ConnectionID int64
+	PartnerID    int64
+}
+
+// FetchedPartner is the partner as read from Odoo, or why it is not synced.
+type FetchedPartner struct {
+	Skip         bool
+	Reason       string
+	Partner      odoo.Partner
+	WrittenID    string // the Exact ID already written back into Odoo
+	WrittenCode  string
+	CommercialID int64
+}
+
+// FetchPartner reads the partner with its bank accounts and payment terms (and the write-back fields,
+// which it creates on first use).
+func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPartner, error) {
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return FetchedPartner{}, Classify(err)
+	}
+	oc, err := c.Clients.Odoo(ctx, conn)
+	if err != nil {
+		return FetchedPartner{}, Classify(err)
+	}
+	if _, ok := c.fieldsReady.Load(conn.ID); !ok {
+		for _, f := range []struct{ name, label string }{{FieldExactID, "Exact account ID"}, {FieldExactCode, "Exact account code"}} {
+			if _, err := oc.EnsureCustomField(ctx, ModelPartner, f.name, "char", f.label); err != nil {
+				return FetchedPartner{}, Classify(fmt.Errorf("create the write-back field %s: %w", f.name, err))
+			}
+		}
+		c.fieldsReady.Store(conn.ID, true)
+	}
+	ps, err := oc.Partners(ctx, []int64{in.PartnerID}, FieldExactID, FieldExactCode)
+	if errors.Is(err, odoo.ErrNotFound) {
+		return FetchedPartner{Skip: true, Reason: "the partner no longer exists in Odoo"}, nil
+	}
+	if err != nil {
+		return FetchedPartner{}, Classify(err)
+	}
+	p := ps[0]
+	d := odoo.NewDecoder(p.Record)
+	out := FetchedPartner{Partner: p, WrittenID: d.String(FieldExactID), WrittenCode: d.String(FieldExactCode),
+		CommercialID: p.CommercialPartner.ID}
+	p.Record = nil // the typed fields are all the sync needs; keep the workflow history small
+	out.Partner = p
+	switch {
+	case !p.Active:
+		out.Skip, out.Reason = true, "the partner is archived in Odoo"
+	case p.CommercialPartner.ID != 0 && p.CommercialPartner.ID != p.ID:
+		out.Skip, out.Reason = true, fmt.Sprintf("a contact of %q: synced as part of its company", p.CommercialPartner.Name)
+	case p.CustomerRank <= 0 && p.SupplierRank <= 0:
+		out.Skip, out.Reason = true, "neither a customer nor a supplier"
+	}
+	return out, nil
+}
+
+// MapInput is a fetched partner to map.
+type MapInput struct {
+	ConnectionID int64
+	Partner      odoo.Partner
+}
+
+// MapContact maps the partner to Exact's account fields through the connection's payment-term mappings.
+func (c *Contacts) MapContact(ctx context.Context, in MapInput) (MappedContact, error) {
+	ms, err := c.Store.Mappings(ctx, in.ConnectionID, store.MapPaymentTerm)
+	if err != nil {
+		return MappedContact{}, err
+	}
+	terms := PaymentConditions{}
+	for _, m := range ms {
+		terms[m.OdooID] = m.ExactCode
+	}
+	m, err := MapPartner(in.Partner, terms)
+	return m, Classify(err)
+}
+
+// UpsertInput is a mapped partner to create or update in Exact.
+type UpsertInput struct {
+	ConnectionID int64
+	Mapped       MappedContact
+}
+
+// Upsert actions.
+const (
+	ActionCreated   = "created"
+	ActionUpdated   = "updated"
+	ActionLinked    = "linked"
+	ActionUnchanged = "unchanged"
+)
+
+// UpsertResult says what happened in Exact.
+type UpsertResult struct {
+	ExactID   string
+	ExactCode string
+	Action    string
+	MatchedBy string // vat, chamber_of_commerce or code when an existing relation was linked
+}
+
+// UpsertAccount finds the partner's Exact account (link, else an existing relation with the same VAT number,
+// Chamber of Commerce number or code) and creates or updates it. An unchanged payload costs no call; an update
+// sends only the changed fields. A retried attempt looks the account up in Exact first, so a create whose
+// answer was lost is found instead of made twice.
+func (c *Contacts) UpsertAccount(ctx context.Context, in UpsertInput) (UpsertResult, error) {
+	res, err := c.upsertAccount(ctx, in)
+	return res, Classify(err)
+}
+
+func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertResult, error) {
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return UpsertResult{}, err
+	}
+	ec, err := c.Clients.Exact(ctx, conn)
+	if err != nil {
+		return UpsertResult{}, err
+	}
+	m := in.Mapped
+	div := conn.ExactDivision
+	link, err := c.Store.Link(ctx, conn.ID, ModelPartner, m.PartnerID)
+	switch {
+	case err == nil:
+		res := UpsertResult{ExactID: link.ExactID, ExactCode: link.ExactCode, Action: ActionUnchanged}
+		if link.PayloadHash == m.AccountHash {
+			return res, nil
+		}
+		var last AccountFields
+		if len(link.Payload) > 0 {
+			if err := json.Unmarshal(link.Payload, &last); err != nil {
+				return res, fmt.Errorf("stored payload of partner %d: %w", m.PartnerID, err)
+			}
+		}
+		if fields := ChangedFields(last, m.Account); len(fields) > 0 {
+			if err := ec.Accounts.Update(ctx, div, link.ExactID, exact.Fields(fields)); err != nil {
+				return res, err
+			}
+		}
+		res.Action = ActionUpdated
+		return res, c.saveAccountLink(ctx, conn.ID, m, link.ExactID, link.ExactCode)
+	case !errors.Is(err, store.ErrNotFound):
+		return UpsertResult{}, err
+	}
+
+	found, by, err := c.findAccount(ctx, conn, ec, m)
+	if err != nil {
+		return UpsertResult{}, err
+	}
+	if found.ID != "" {
+		if other, err := c.Store.LinkByExact(ctx, conn.ID, EntityAccounts, found.ID); err == nil && other.OdooModel == ModelPartner && other.OdooID != m.PartnerID {
+			return UpsertResult{}, &Problem{Code: "partner.duplicate",
+				EN:    fmt.Sprintf("Exact account %s (matched by %s) is already linked to Odoo partner %d.", strings.TrimSpace(found.Code), by, other.OdooID),
+				NL:    fmt.Sprintf("Exact-relatie %s (gevonden op %s) is al gekoppeld aan Odoo-relatie %d.", strings.TrimSpace(found.Code), by, other.OdooID),
+				FixEN: fmt.Sprintf("merge the duplicate partners in Odoo, or correct the %s of one of them", by),
+				FixNL: fmt.Sprintf("voeg de dubbele relaties in Odoo samen, of corrigeer de %s van een van beide", by)}
+		}
+		if err := ec.Accounts.Update(ctx, div, found.ID, exact.Fields(m.Account)); err != nil {
+			return UpsertResult{}, err
+		}
+		code := strings.TrimSpace(found.Code)
+		return UpsertResult{ExactID: found.ID, ExactCode: code, Action: ActionLinked, MatchedBy: by},
+			c.saveAccountLink(ctx, conn.ID, m, found.ID, code)
+	}
+
+	var acc exact.Account
+	body := AccountFields{"Code": m.CreateCode}
+	for k, v := range m.Account {
+		body[k] = v
+	}
+	raw, _ := json.Marshal(body)
+	if err := json.Unmarshal(raw, &acc); err != nil {
+		return UpsertResult{}, fmt.Errorf("build the Exact account: %w", err)
+	}
+	created, err := ec.Accounts.Create(ctx, div, &acc)
+	if err != nil {
+		return UpsertResult{}, err
+	}
+	code := strings.TrimSpace(created.Code)
+	if err := c.Store.SaveMirrorAccount(ctx, conn.ID, store.MirrorAccount{ID: created.ID, Code: code, Name: created.Name,
+		VATNumber: m.VAT, ChamberOfCommerce: m.Chamber}); err != nil {
+		return UpsertResult{}, err
+	}
+	return UpsertResult{ExactID: created.ID, ExactCode: code, Action: ActionCreated}, c.saveAccountLink(ctx, conn.ID, m, created.ID, code)
+}
+
+func (c *Contacts) saveAccountLink(ctx context.Context, connID int64, m MappedContact, id, code string) error {
+	payload, err := json.Marshal(m.Account)
+	if err != nil {
+		return err
+	}
+	return c.Store.SaveLink(ctx, store.Link{ConnectionID: connID, OdooModel: ModelPartner, OdooID: m.PartnerID,
+		ExactEntity: EntityAccounts, ExactID: id, ExactCode: code, PayloadHash: m.AccountHash, Payload: payload})
+}
+
+// findAccount matches an existing Exact relation. The first attempt reads the local mirror (refreshed through
+// sync/CRM/Accounts at most once per MirrorMaxAge); a retry asks Exact itself, because the previous attempt may
+// have created the account and lost the answer.
+func (c *Contacts) findAccount(ctx context.Context, conn store.Connection, ec *exact.Client, m MappedContact) (store.MirrorAccount, string, error) {
+	div := conn.ExactDivision
+	if activity.GetInfo(ctx).Attempt > 1 {
+		var ors []exact.Filter
+		if m.VAT != "" {
+			ors = append(ors, exact.Eq("VATNumber", exact.String(m.VAT)))
+		}
+		if m.Chamber != "" {
+			ors = append(ors, exact.Eq("ChamberOfCommerce", exact.String(m.Chamber)))
+		}
+		ors = append(ors, exact.Eq("Code", exact.AccountCode(m.CreateCode)))
+		accs, err := exact.Collect(ec.Accounts.List(ctx, div, &exact.ListOptions{Filter: exact.Or(ors...), Top: 10}))
+		if err != nil {
+			return store.MirrorAccount{}, "", err
+		}
+		for _, by := range []string{"vat", "chamber_of_commerce", "code"} {
+			for _, a := range accs {
+				hit := by == "vat" && m.VAT != "" && store.NormalizeVAT(a.VATNumber) == m.VAT ||
+					by == "chamber_of_commerce" && m.Chamber != "" && strings.TrimSpace(a.ChamberOfCommerce) == m.Chamber ||
+					by == "code" && strings.EqualFold(strings.TrimSpace(a.Code), m.CreateCode)
+				if hit {
+					mirrored := store.MirrorAccount{ID: a.ID, Code: a.Code, Name: a.Name, VATNumber: a.VATNumber, ChamberOfCommerce: a.ChamberOfCommerce}
+					return mirrored, by, c.Store.SaveMirrorAccount(ctx, conn.ID, mirrored)
+				}
+			}
+		}
+		return store.MirrorAccount{}, "", nil
+	}
+	maxAge := c.MirrorMaxAge
+	if maxAge <= 0 {
+		maxAge = time.Minute
+	}
+	_, err := c.Store.RefreshMirror(ctx, conn.ID, maxAge, func(since int64) ([]store.MirrorAccount, error) {
+		keys, err := exact.Collect(ec.Accounts.SyncSince(ctx, div, since))
+		if err != nil {
+			return nil, err
+		}
+		out := make([]store.MirrorAccount, len(keys))
+		for i, k := range keys {
+			out[i] = store.MirrorAccount{ID: k.ID, Code: k.Code, Name: k.Name, VATNumber: k.VATNumber, ChamberOfCommerce: k.ChamberOfCommerce, Timestamp: k.Timestamp}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return store.MirrorAccount{}, "", err
+	}
+	a, by, err := c.Store.MatchAccount(ctx, conn.ID, m.VAT, m.Chamber, m.CreateCode)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.MirrorAccount{}, "", nil
+	}
+	return a, by, err
+}
+
+// BanksInput are a partner's bank accounts to bring into Exact.
+type BanksInput struct {
+	ConnectionID int64
+	PartnerID    int64
+	ExactID      string // the Exact account
+	NewAccount   bool   // created just now: it cannot have bank accounts yet
+	Banks        []BankPayload
+}
+
+// BanksResult counts what changed.
+type BanksResult struct {
+	Created, Updated, Linked, Unchanged int
+}
+
+// SyncBankAccounts creates the partner's missing bank accounts in Exact and updates changed ones; an IBAN Exact
+// already has for the account is linked, never created twice. Unchanged bank accounts cost no call.
+func (c *Contacts) SyncBankAccounts(ctx context.Context, in BanksInput) (BanksResult, error) {
+	res, err := c.syncBankAccounts(ctx, in)
+	return res, Classify(err)
+}
+
+func (c *Contacts) syncBankAccounts(ctx context.Context, in BanksInput) (BanksResult, error) {
+	var res BanksResult
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return res, err
+	}
+	type pending struct {
+		bank BankPayload
+		link *store.Link
+	}
+	var todo []pending
+	for _, b := range in.Banks {
+		l, err := c.Store.Link(ctx, conn.ID, ModelPartnerBank, b.OdooID)
+		switch {
+		case err == nil && l.PayloadHash == b.Hash():
+			res.Unchanged++
+		case err == nil:
+			todo = append(todo, pending{bank: b, link: &l})
+		case errors.Is(err, store.ErrNotFound):
+			todo = append(todo, pending{bank: b})
+		default:
+			return res, err
+		}
+	}
+	if len(todo) == 0 {
+		return res, nil
+	}
+	ec, err := c.Clients.Exact(ctx, conn)
+	if err != nil {
+		return res, err
+	}
+	div := conn.ExactDivision
+	existing := map[string]string{} // IBAN → Exact bank account ID
+	if !in.NewAccount || activity.GetInfo(ctx).Attempt > 1 {
+		banks, err := exact.Collect(ec.BankAccounts.List(ctx, div, &exact.ListOptions{Filter: exact.Eq("Account", exact.Guid(in.ExactID))}))
+		if err != nil {
+			return res, err
+		}
+		for _, b := range banks {
+			existing[strings.ToUpper(strings.ReplaceAll(b.BankAccount, " ", ""))] = b.ID
+		}
+	}
+	for _, p := range todo {
+		b := p.bank
+		id := ""
+		switch {
+		case p.link != nil && existing[b.IBAN] == "":
+			fields := b.Fields(in.ExactID)
+			delete(fields, "Account")
+			if err := ec.BankAccounts.Update(ctx, div, p.link.ExactID, exact.Fields(fields)); err != nil {
+				return res, err
+			}
+			id = p.link.ExactID
+			res.Updated++
+		case existing[b.IBAN] != "":
+			id = existing[b.IBAN]
+			res.Linked++
+		default:
+			created, err := ec.BankAccounts.Create(ctx, div, &exact.BankAccount{Account: in.ExactID, BankAccount: b.IBAN,
+				BICCode: b.BIC, BankAccountHolderName: b.Holder})
+			if err != nil {
+				return res, err
+			}
+			id = created.ID
+			existing[b.IBAN] = id
+			res.Created++
+		}
+		if err := c.Store.SaveLink(ctx, store.Link{ConnectionID: conn.ID, OdooModel: ModelPartnerBank, OdooID: b.OdooID,
+			ExactEntity: EntityBanks, ExactID: id, ExactCode: b.IBAN, PayloadHash: b.Hash()}); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// WriteBackInput carries the Exact identity to write into Odoo.
+type WriteBackInput struct {
+	ConnectionID int64
+	PartnerID    int64
+	ExactID      string
+	ExactCode    string
+	WrittenID    string // what Odoo holds now
+	WrittenCode  string
+}
+
+// WriteBackPartner writes the Exact account ID and code into the partner's x_ fields, when they differ.
+func (c *Contacts) WriteBackPartner(ctx context.Context, in WriteBackInput) (bool, error) {
+	if in.WrittenID == in.ExactID && in.WrittenCode == in.ExactCode {
+		return false, nil
+	}
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return false, Classify(err)
+	}
+	oc, err := c.Clients.Odoo(ctx, conn)
+	if err != nil {
+		return false, Classify(err)
+	}
+	err = oc.WriteFields(ctx, ModelPartner, in.PartnerID, map[string]any{FieldExactID: in.ExactID, FieldExactCode: in.ExactCode})
+	return err == nil, Classify(err)
+}

@@ -1,0 +1,149 @@
+package workflows
+
+import (
+	"errors"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/exactsync/exactsync/activities"
+)
+
+// SignalPartnerChanged tells a running contact sync that its partner changed again; the run makes one more
+// pass instead of a second run starting.
+const SignalPartnerChanged = "partner-changed"
+
+// maxContactPasses bounds the passes of one run; a partner edited without pause continues as new.
+const maxContactPasses = 20
+
+// ContactInput names the partner to sync.
+type ContactInput struct {
+	Connection   string
+	ConnectionID int64
+	Division     int
+	PartnerID    int64
+}
+
+// ContactResult is the outcome of a contact sync.
+type ContactResult struct {
+	State     string // synced or skipped
+	Reason    string // why it was skipped
+	Action    string // created, updated, linked or unchanged
+	ExactID   string
+	ExactCode string
+	Banks     activities.BanksResult
+	Passes    int
+}
+
+// SyncContact syncs one Odoo partner to an Exact account: fetch → map → upsert → bank accounts → write back.
+// Changes signalled while it runs make it go once more, so polls, webhooks and edits coalesce into one run.
+func SyncContact(ctx workflow.Context, in ContactInput) (ContactResult, error) {
+	changed := workflow.GetSignalChannel(ctx, SignalPartnerChanged)
+	drain := func() bool {
+		got := false
+		for changed.ReceiveAsync(nil) {
+			got = true
+		}
+		return got
+	}
+	setState(ctx, StateRunning, "")
+	var res ContactResult
+	for passes := 1; ; passes++ {
+		drain()
+		r, err := syncContactOnce(ctx, in)
+		if err != nil {
+			return r, contactFailed(ctx, in, err)
+		}
+		res = r
+		res.Passes = passes
+		if !drain() {
+			break
+		}
+		if passes >= maxContactPasses {
+			return res, workflow.NewContinueAsNewError(ctx, SyncContact, in)
+		}
+	}
+	setState(ctx, res.State, "")
+	return res, nil
+}
+
+func syncContactOnce(ctx workflow.Context, in ContactInput) (ContactResult, error) {
+	var a *activities.Contacts
+	ref := activities.ContactRef{ConnectionID: in.ConnectionID, PartnerID: in.PartnerID}
+
+	var fetched activities.FetchedPartner
+	if err := workflow.ExecuteActivity(remote(ctx), a.FetchPartner, ref).Get(ctx, &fetched); err != nil {
+		return ContactResult{}, err
+	}
+	if fetched.Skip {
+		return ContactResult{State: StateSkipped, Reason: fetched.Reason}, nil
+	}
+
+	var mapped activities.MappedContact
+	if err := workflow.ExecuteActivity(quick(ctx), a.MapContact,
+		activities.MapInput{ConnectionID: in.ConnectionID, Partner: fetched.Partner}).Get(ctx, &mapped); err != nil {
+		return ContactResult{}, err
+	}
+
+	var up activities.UpsertResult
+	if err := workflow.ExecuteActivity(remote(ctx), a.UpsertAccount,
+		activities.UpsertInput{ConnectionID: in.ConnectionID, Mapped: mapped}).Get(ctx, &up); err != nil {
+		return ContactResult{}, err
+	}
+	res := ContactResult{State: StateSynced, Action: up.Action, ExactID: up.ExactID, ExactCode: up.ExactCode}
+
+	if len(mapped.Banks) > 0 {
+		if err := workflow.ExecuteActivity(remote(ctx), a.SyncBankAccounts, activities.BanksInput{
+			ConnectionID: in.ConnectionID, PartnerID: in.PartnerID, ExactID: up.ExactID,
+			NewAccount: up.Action == activities.ActionCreated, Banks: mapped.Banks,
+		}).Get(ctx, &res.Banks); err != nil {
+			return res, err
+		}
+	}
+
+	err := workflow.ExecuteActivity(remote(ctx), a.WriteBackPartner, activities.WriteBackInput{
+		ConnectionID: in.ConnectionID, PartnerID: in.PartnerID, ExactID: up.ExactID, ExactCode: up.ExactCode,
+		WrittenID: fetched.WrittenID, WrittenCode: fetched.WrittenCode,
+	}).Get(ctx, nil)
+	return res, err
+}
+
+// contactFailed records the failure in the search attributes (the queue view), pauses the connection when
+// Exact's token chain is dead, and returns the error so the run shows as failed with its reason.
+func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
+	class := activities.ErrorType(err)
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && class == "" {
+		class = app.Type()
+	}
+	state := StateFailed
+	if class == activities.ErrTypeReconsent || class == activities.ErrTypePaused {
+		state = StatePaused
+	}
+	if class == activities.ErrTypeReconsent {
+		var c *activities.Connections
+		pause := activities.PauseInput{ConnectionID: in.ConnectionID, ScheduleIDs: []string{DetectScheduleID(in.Connection)},
+			Reason: "Exact refused the refresh token: connect Exact again (starter connect exact)"}
+		if perr := workflow.ExecuteActivity(quick(ctx), c.PauseConnection, pause).Get(ctx, nil); perr != nil {
+			workflow.GetLogger(ctx).Error("pause connection", "error", perr)
+		}
+	}
+	if class == "" {
+		class = "Unknown"
+	}
+	setState(ctx, state, class)
+	return err
+}
+
+// setState updates the queue's search attributes.
+func setState(ctx workflow.Context, state, errorClass string) {
+	updates := []temporal.SearchAttributeUpdate{AttrSyncState.ValueSet(state)}
+	if errorClass != "" {
+		updates = append(updates, AttrErrorClass.ValueSet(errorClass))
+	} else {
+		updates = append(updates, AttrErrorClass.ValueUnset())
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		workflow.GetLogger(ctx).Warn("upsert search attributes", "error", err)
+	}
+}

@@ -1,0 +1,64 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/exactsync/exactsync/activities"
+)
+
+// detectPageSize and maxDetectPages bound one detector run; the next scheduled run goes on from the cursor.
+const (
+	detectPageSize = 200
+	maxDetectPages = 25
+)
+
+// DetectInput names the connection to poll.
+type DetectInput struct {
+	Connection   string
+	ConnectionID int64
+}
+
+// DetectResult counts what a detector run did.
+type DetectResult struct {
+	Pages   int
+	Started int
+	Paused  bool
+}
+
+// DetectContacts asks Odoo for partners changed since the stored (write_date, id) cursor and starts one
+// SyncContact per commercial partner. The cursor advances only after the starts were accepted. A Schedule runs
+// it every minute per connection (overlap: skip); webhooks make it near-real-time, this is the safety net.
+func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) {
+	var a *activities.Contacts
+	var res DetectResult
+	for res.Pages < maxDetectPages {
+		var page activities.ChangedPartners
+		err := workflow.ExecuteActivity(paging(ctx), a.ChangedPartners,
+			activities.ChangedPartnersInput{ConnectionID: in.ConnectionID, Limit: detectPageSize}).Get(ctx, &page)
+		if err != nil {
+			if activities.ErrorType(err) == activities.ErrTypePaused {
+				res.Paused = true
+				return res, nil
+			}
+			return res, err
+		}
+		res.Pages++
+		if len(page.PartnerIDs) > 0 {
+			if err := workflow.ExecuteActivity(paging(ctx), a.EnqueueContactSyncs,
+				activities.EnqueueInput{ConnectionID: in.ConnectionID, PartnerIDs: page.PartnerIDs}).Get(ctx, nil); err != nil {
+				return res, err
+			}
+			res.Started += len(page.PartnerIDs)
+		}
+		if page.Cursor != "" {
+			if err := workflow.ExecuteActivity(quick(ctx), a.SaveCursor,
+				activities.CursorInput{ConnectionID: in.ConnectionID, Value: page.Cursor}).Get(ctx, nil); err != nil {
+				return res, err
+			}
+		}
+		if !page.More {
+			break
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,91 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/exactsync/exactsync/store"
+)
+
+// This file holds client-side helpers (not workflow code) that start workflows and manage schedules; the worker,
+// its webhook endpoint and the starter CLI share them.
+
+// StartContactSync starts the partner's SyncContact, or signals the running one: repeated edits, polls and
+// webhooks of one partner coalesce into one run.
+func StartContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64) error {
+	opts := client.StartWorkflowOptions{
+		ID:                    ContactWorkflowID(conn.Name, partnerID),
+		TaskQueue:             TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrConnection.ValueSet(conn.Name),
+			AttrOdooModel.ValueSet("res.partner"),
+			AttrOdooID.ValueSet(partnerID),
+			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
+			AttrSyncState.ValueSet(StateRunning),
+		),
+	}
+	in := ContactInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, PartnerID: partnerID}
+	_, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalPartnerChanged, nil, opts, SyncContact, in)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", opts.ID, err)
+	}
+	return nil
+}
+
+// EnsureDetectSchedule creates the connection's change-detector Schedule, or updates its interval and unpauses
+// it when it exists.
+func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Connection, every time.Duration) error {
+	if every <= 0 {
+		every = time.Minute
+	}
+	id := DetectScheduleID(conn.Name)
+	action := &client.ScheduleWorkflowAction{
+		ID:        DetectWorkflowID(conn.Name),
+		Workflow:  DetectContacts,
+		Args:      []any{DetectInput{Connection: conn.Name, ConnectionID: conn.ID}},
+		TaskQueue: TaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrConnection.ValueSet(conn.Name),
+			AttrOdooModel.ValueSet("res.partner"),
+			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
+		),
+	}
+	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: every}}}
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:                 id,
+		Spec:               spec,
+		Action:             action,
+		Overlap:            enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+		TriggerImmediately: true,
+		Note:               "exactsync: poll Odoo for changed partners",
+	})
+	if err == nil {
+		return nil
+	}
+	var exists *serviceerror.AlreadyExists
+	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) && !errors.As(err, &exists) {
+		return fmt.Errorf("create schedule %s: %w", id, err)
+	}
+	h := c.ScheduleClient().GetHandle(ctx, id)
+	err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+		s := in.Description.Schedule
+		s.Spec = &spec
+		s.Action = action
+		return &client.ScheduleUpdate{Schedule: &s}, nil
+	}})
+	if err != nil {
+		return fmt.Errorf("update schedule %s: %w", id, err)
+	}
+	if err := h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: "exactsync: connection (re)connected"}); err != nil {
+		return fmt.Errorf("unpause schedule %s: %w", id, err)
+	}
+	return nil
+}
