@@ -28,7 +28,8 @@ const (
 	FieldExactID   = "x_exact_account_id"
 	FieldExactCode = "x_exact_account_code"
 
-	partnerCursor = "odoo.res.partner"
+	// PartnerCursor names the stored (write_date, id) cursor of the partner change detection.
+	PartnerCursor = "odoo.res.partner"
 )
 
 // SyncStarter starts (or signals, when it already runs) the sync workflow of one partner.
@@ -81,7 +82,7 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 	if err != nil {
 		return ChangedPartners{}, Classify(err)
 	}
-	raw, err := c.Store.Cursor(ctx, conn.ID, partnerCursor)
+	raw, err := c.Store.Cursor(ctx, conn.ID, PartnerCursor)
 	if err != nil {
 		return ChangedPartners{}, err
 	}
@@ -183,7 +184,7 @@ type CursorInput struct {
 func (c *Contacts) SaveCursor(ctx context.Context, in CursorInput) error {
 	name := in.Name
 	if name == "" {
-		name = partnerCursor
+		name = PartnerCursor
 	}
 	return c.Store.SetCursor(ctx, in.ConnectionID, name, in.Value)
 }

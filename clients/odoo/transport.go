@@ -1,0 +1,219 @@
+package odoo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/kolo/xmlrpc"
+)
+
+// Transport carries one Odoo method call. Calls follow one convention that
+// both wire protocols can express: args is empty (model methods such as
+// search_read, create, fields_get) or holds exactly one []int64 of record ids
+// (record methods such as read, write, action_post); every other parameter is
+// named in kwargs, including "context".
+type Transport interface {
+	// Name is "xmlrpc" or "json2".
+	Name() string
+	// Call runs model.method and returns the decoded result: nil, bool, int64
+	// or float64, string, []any, map[string]any.
+	Call(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error)
+}
+
+// Transport names accepted by Config.Transport.
+const (
+	TransportAuto   = "auto"
+	TransportXMLRPC = "xmlrpc"
+	TransportJSON2  = "json2"
+)
+
+const maxErrorBody = 64 << 10
+
+// xmlrpcTransport speaks /xmlrpc/2/common and /xmlrpc/2/object. It uses
+// kolo/xmlrpc for the encoding and decoding only, and net/http with the
+// caller's context for the exchange, so cancellation and deadlines work.
+type xmlrpcTransport struct {
+	base      string
+	http      *http.Client
+	userAgent string
+	db        string
+	uid       int64
+	key       string
+}
+
+func (t *xmlrpcTransport) Name() string { return TransportXMLRPC }
+
+func (t *xmlrpcTransport) Call(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error) {
+	if args == nil {
+		args = []any{}
+	}
+	if kwargs == nil {
+		kwargs = map[string]any{}
+	}
+	return t.do(ctx, "/xmlrpc/2/object", model, method, "execute_kw",
+		t.db, t.uid, t.key, model, method, args, kwargs)
+}
+
+// version calls common.version().
+func (t *xmlrpcTransport) version(ctx context.Context) (any, error) {
+	return t.do(ctx, "/xmlrpc/2/common", "common", "version", "version")
+}
+
+// authenticate calls common.authenticate(db, login, key, {}); false means
+// wrong credentials.
+func (t *xmlrpcTransport) authenticate(ctx context.Context, login string) (any, error) {
+	return t.do(ctx, "/xmlrpc/2/common", "common", "authenticate", "authenticate",
+		t.db, login, t.key, map[string]any{})
+}
+
+func (t *xmlrpcTransport) do(ctx context.Context, path, model, method, rpcMethod string, params ...any) (any, error) {
+	body, err := xmlrpc.EncodeMethodCall(rpcMethod, params...)
+	if err != nil {
+		return nil, fmt.Errorf("odoo: %s.%s: encode request: %w", model, method, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("odoo: %s.%s: %w", model, method, err)
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	if t.userAgent != "" {
+		req.Header.Set("User-Agent", t.userAgent)
+	}
+	resp, err := t.http.Do(req)
+	if err != nil {
+		return nil, transportError(ctx, model, method, err, t.key)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		return nil, newHTTPFault(model, method, resp.StatusCode, "", http.StatusText(resp.StatusCode))
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, transportError(ctx, model, method, err, t.key)
+	}
+	return decodeXMLRPCResponse(data, model, method, t.key)
+}
+
+// decodeXMLRPCResponse turns a methodResponse into a value or a *Fault.
+func decodeXMLRPCResponse(data []byte, model, method, secret string) (any, error) {
+	head := data
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	if bytes.Contains(head, []byte("<fault>")) {
+		var m map[string]any
+		if err := xmlrpc.Response(data).Unmarshal(&m); err != nil {
+			return nil, fmt.Errorf("odoo: %s.%s: decode fault: %w", model, method, err)
+		}
+		text, _ := m["faultString"].(string)
+		text = redact(text, secret)
+		switch code := m["faultCode"].(type) {
+		case int64:
+			return nil, newXMLRPCFault(model, method, int(code), "", text)
+		case string:
+			return nil, newXMLRPCFault(model, method, 0, redact(code, secret), text)
+		default:
+			return nil, newXMLRPCFault(model, method, 0, "", text)
+		}
+	}
+	if bytes.Contains(data, []byte("<nil/>")) {
+		// Python's allow_none marshalling; Odoo means "nothing", i.e. false.
+		data = bytes.ReplaceAll(data, []byte("<nil/>"), []byte("<boolean>0</boolean>"))
+	}
+	var v any
+	if err := xmlrpc.Response(data).Unmarshal(&v); err != nil {
+		return nil, fmt.Errorf("odoo: %s.%s: decode response: %w", model, method, err)
+	}
+	return v, nil
+}
+
+// json2Transport speaks Odoo 19's JSON-2 API.
+type json2Transport struct {
+	base      string
+	http      *http.Client
+	userAgent string
+	db        string
+	key       string
+}
+
+func (t *json2Transport) Name() string { return TransportJSON2 }
+
+func (t *json2Transport) Call(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error) {
+	body := make(map[string]any, len(kwargs)+1)
+	for k, v := range kwargs {
+		body[k] = v
+	}
+	switch len(args) {
+	case 0:
+	case 1:
+		ids, ok := args[0].([]int64)
+		if !ok {
+			return nil, fmt.Errorf("odoo: %s.%s: JSON-2 takes named arguments only; positional argument must be record ids, got %T", model, method, args[0])
+		}
+		body["ids"] = ids
+	default:
+		return nil, fmt.Errorf("odoo: %s.%s: JSON-2 takes named arguments only, got %d positional arguments", model, method, len(args))
+	}
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("odoo: %s.%s: encode request: %w", model, method, err)
+	}
+	u := t.base + "/json/2/" + url.PathEscape(model) + "/" + url.PathEscape(method)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
+	if err != nil {
+		return nil, fmt.Errorf("odoo: %s.%s: %w", model, method, err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "bearer "+t.key)
+	if t.db != "" {
+		req.Header.Set("X-Odoo-Database", t.db)
+	}
+	if t.userAgent != "" {
+		req.Header.Set("User-Agent", t.userAgent)
+	}
+	resp, err := t.http.Do(req)
+	if err != nil {
+		return nil, transportError(ctx, model, method, err, t.key)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		var e struct {
+			Name    string `json:"name"`
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(data, &e) != nil || (e.Name == "" && e.Message == "") {
+			e.Message = http.StatusText(resp.StatusCode)
+		}
+		return nil, newHTTPFault(model, method, resp.StatusCode, redact(e.Name, t.key), redact(e.Message, t.key))
+	}
+	var v any
+	dec := json.NewDecoder(resp.Body)
+	if err := dec.Decode(&v); err != nil {
+		if ctx.Err() != nil {
+			return nil, transportError(ctx, model, method, err, t.key)
+		}
+		return nil, fmt.Errorf("odoo: %s.%s: decode response: %w", model, method, err)
+	}
+	return v, nil
+}
+
+// transportError wraps a failed exchange: the context's error when it ended,
+// a Transient *Fault otherwise. The secret is removed from the text.
+func transportError(ctx context.Context, model, method string, err error, secret string) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("odoo: %s.%s: %w", model, method, ctxErr)
+	}
+	if secret != "" && strings.Contains(err.Error(), secret) {
+		err = fmt.Errorf("%s", redact(err.Error(), secret))
+	}
+	return newNetworkFault(model, method, err)
+}

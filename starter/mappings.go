@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/exact"
+	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/store"
+)
+
+// mappingRow is one Odoo record of a mapping kind with its Exact code and whether that code is valid.
+type mappingRow struct {
+	Kind, OdooName, ExactCode, State string
+	OdooID                           int64
+}
+
+// mappingRows reads the Odoo side, the stored mappings and the Exact codes, and says per row: ok, missing or
+// invalid (the stored code does not exist in the division).
+func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []string) ([]mappingRow, error) {
+	cl := activities.NewClients(e.store, e.logger)
+	oc, err := cl.Odoo(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	var rows []mappingRow
+	for _, kind := range kinds {
+		type item struct {
+			id   int64
+			name string
+		}
+		var items []item
+		switch kind {
+		case store.MapPaymentTerm:
+			terms, err := oc.PaymentTerms(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range terms {
+				items = append(items, item{t.ID, t.Name})
+			}
+		case store.MapJournal:
+			js, err := oc.Journals(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, j := range js {
+				if j.Type == "sale" || j.Type == "purchase" {
+					items = append(items, item{j.ID, j.Code + " " + j.Name})
+				}
+			}
+		case store.MapTax:
+			ts, err := oc.Taxes(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range ts {
+				items = append(items, item{t.ID, t.Name + " (" + t.TypeTaxUse + ")"})
+			}
+		case store.MapAccount:
+			as, err := oc.Accounts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range as {
+				items = append(items, item{a.ID, a.Code + " " + a.Name})
+			}
+		default:
+			return nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax or account", kind)
+		}
+		codes, err := validCodes(ctx, e, conn, kind)
+		if err != nil {
+			return nil, err
+		}
+		stored, err := e.store.Mappings(ctx, conn.ID, kind)
+		if err != nil {
+			return nil, err
+		}
+		byID := map[int64]string{}
+		for _, m := range stored {
+			byID[m.OdooID] = m.ExactCode
+		}
+		for _, it := range items {
+			r := mappingRow{Kind: kind, OdooID: it.id, OdooName: it.name, ExactCode: byID[it.id], State: "ok"}
+			switch {
+			case r.ExactCode == "":
+				r.State = "MISSING"
+			case !slices.Contains(codes, strings.TrimSpace(r.ExactCode)):
+				r.State = "INVALID"
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}
+
+func kindsFlag(v string) []string {
+	if v == "" || v == "all" {
+		return []string{store.MapPaymentTerm, store.MapJournal, store.MapTax, store.MapAccount}
+	}
+	return strings.Split(v, ",")
+}
+
+func mappingsList(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("mappings list")
+	kind := fs.String("kind", "all", "payment_term, journal, tax, account (comma-separated) or all")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	rows, err := mappingRows(ctx, e, conn, kindsFlag(*kind))
+	if err != nil {
+		return err
+	}
+	missing := 0
+	e.printf("%-13s %8s  %-40s %-10s %s\n", "KIND", "ODOO ID", "ODOO", "EXACT", "STATE")
+	for _, r := range rows {
+		if r.State != "ok" {
+			missing++
+		}
+		e.printf("%-13s %8d  %-40s %-10s %s\n", r.Kind, r.OdooID, r.OdooName, r.ExactCode, r.State)
+	}
+	e.printf("%d of %d mapped and valid\n", len(rows)-missing, len(rows))
+	return nil
+}
+
+func mappingsSet(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("mappings set")
+	kind := fs.String("kind", "", "payment_term, journal, tax or account")
+	odooID := fs.Int64("odoo-id", 0, "id of the Odoo record")
+	code := fs.String("exact-code", "", "the Exact code (payment condition, journal, VAT code or GL account)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *kind == "" || *odooID == 0 || *code == "" {
+		return fmt.Errorf("mappings set: --kind, --odoo-id and --exact-code are required")
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	rows, err := mappingRows(ctx, e, conn, []string{*kind})
+	if err != nil {
+		return err
+	}
+	check, err := validCodes(ctx, e, conn, *kind)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(check, strings.TrimSpace(*code)) {
+		return fmt.Errorf("mappings set: %q is not a %s code in Exact division %d (valid: %s)", *code, *kind, conn.ExactDivision, strings.Join(check, ", "))
+	}
+	for _, r := range rows {
+		if r.OdooID != *odooID {
+			continue
+		}
+		if err := e.store.SaveMapping(ctx, conn.ID, store.Mapping{Kind: *kind, OdooID: *odooID, OdooName: r.OdooName, ExactCode: strings.TrimSpace(*code)}); err != nil {
+			return err
+		}
+		e.printf("%s %d %q → %s\n", *kind, *odooID, r.OdooName, *code)
+		return nil
+	}
+	return fmt.Errorf("mappings set: Odoo has no %s with id %d", *kind, *odooID)
+}
+
+// validCodes lists the Exact codes of a kind, through the same reads as mappingRows.
+func validCodes(ctx context.Context, e *env, conn store.Connection, kind string) ([]string, error) {
+	ec, err := activities.NewClients(e.store, e.logger).Exact(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	div := conn.ExactDivision
+	var out []string
+	add := func(c string) { out = append(out, strings.TrimSpace(c)) }
+	switch kind {
+	case store.MapPaymentTerm:
+		xs, err := exact.Collect(ec.PaymentConditions.List(ctx, div, nil))
+		for _, x := range xs {
+			add(x.Code)
+		}
+		return out, err
+	case store.MapJournal:
+		xs, err := exact.Collect(ec.Journals.List(ctx, div, nil))
+		for _, x := range xs {
+			add(x.Code)
+		}
+		return out, err
+	case store.MapTax:
+		xs, err := exact.Collect(ec.VATCodes.List(ctx, div, nil))
+		for _, x := range xs {
+			add(x.Code)
+		}
+		return out, err
+	case store.MapAccount:
+		xs, err := exact.Collect(ec.GLAccounts.List(ctx, div, nil))
+		for _, x := range xs {
+			add(x.Code)
+		}
+		return out, err
+	}
+	return nil, fmt.Errorf("unknown mapping kind %q", kind)
+}
+
+// SuggestPaymentConditions pairs Odoo payment terms with Exact payment conditions of the same number of days
+// (an Odoo term's days are its last line's). Terms with several instalments or no match stay unmapped.
+func SuggestPaymentConditions(terms []odoo.PaymentTerm, conds []exact.PaymentCondition) map[int64]string {
+	out := map[int64]string{}
+	for _, t := range terms {
+		if len(t.Lines) != 1 {
+			continue
+		}
+		days := t.Lines[0].NbDays
+		for _, c := range conds {
+			if int64(c.PaymentDays) == days && c.PaymentEndOfMonths == 0 {
+				out[t.ID] = strings.TrimSpace(c.Code)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func mappingsSuggest(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("mappings suggest")
+	apply := fs.Bool("apply", false, "store the suggestions (existing mappings are kept)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	cl := activities.NewClients(e.store, e.logger)
+	oc, err := cl.Odoo(ctx, conn)
+	if err != nil {
+		return err
+	}
+	ec, err := cl.Exact(ctx, conn)
+	if err != nil {
+		return err
+	}
+	terms, err := oc.PaymentTerms(ctx)
+	if err != nil {
+		return err
+	}
+	conds, err := exact.Collect(ec.PaymentConditions.List(ctx, conn.ExactDivision, nil))
+	if err != nil {
+		return err
+	}
+	existing, err := e.store.Mappings(ctx, conn.ID, store.MapPaymentTerm)
+	if err != nil {
+		return err
+	}
+	have := map[int64]bool{}
+	for _, m := range existing {
+		have[m.OdooID] = true
+	}
+	sugg := SuggestPaymentConditions(terms, conds)
+	for _, t := range terms {
+		code, ok := sugg[t.ID]
+		switch {
+		case have[t.ID]:
+			e.printf("payment_term %d %q: already mapped\n", t.ID, t.Name)
+		case !ok:
+			e.printf("payment_term %d %q: no Exact condition with the same days; map it with `starter mappings set`\n", t.ID, t.Name)
+		case *apply:
+			if err := e.store.SaveMapping(ctx, conn.ID, store.Mapping{Kind: store.MapPaymentTerm, OdooID: t.ID, OdooName: t.Name, ExactCode: code}); err != nil {
+				return err
+			}
+			e.printf("payment_term %d %q → %s (stored)\n", t.ID, t.Name, code)
+		default:
+			e.printf("payment_term %d %q → %s (run with --apply to store)\n", t.ID, t.Name, code)
+		}
+	}
+	return nil
+}

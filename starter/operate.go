@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/workflows"
+)
+
+func scheduleCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("schedule")
+	every := fs.Duration("every", time.Minute, "how often to poll Odoo for changed partners")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	if conn.OdooURL == "" || conn.ExactDivision == 0 {
+		return fmt.Errorf("connection %q is incomplete: connect both Odoo and Exact first", *name)
+	}
+	if err := workflows.EnsureDetectSchedule(ctx, e.temporal, conn, *every); err != nil {
+		return err
+	}
+	e.printf("Schedule %s polls Odoo every %s\n", workflows.DetectScheduleID(*name), *every)
+	return nil
+}
+
+// syncContacts runs the detector now and waits for it; --from-start resets the cursor first, so every customer
+// and supplier is synced (the initial sync; unchanged ones cost no Exact call).
+func syncContacts(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("sync contacts")
+	fromStart := fs.Bool("from-start", false, "forget the cursor and sync every customer and supplier")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	if *fromStart {
+		if err := e.store.SetCursor(ctx, conn.ID, activities.PartnerCursor, ""); err != nil {
+			return err
+		}
+	}
+	run, err := e.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.DetectWorkflowID(conn.Name) + "/manual", TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.DetectContacts, workflows.DetectInput{Connection: conn.Name, ConnectionID: conn.ID})
+	if err != nil {
+		return err
+	}
+	var res workflows.DetectResult
+	if err := run.Get(ctx, &res); err != nil {
+		return err
+	}
+	if res.Paused {
+		return fmt.Errorf("connection %q is paused: %s", conn.Name, conn.PausedReason)
+	}
+	e.printf("Queued %d contact syncs (%d pages read from Odoo)\n", res.Started, res.Pages)
+	return nil
+}
+
+func installWebhooks(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("odoo install-webhooks")
+	public := fs.String("public-url", e.getenv("EXACTSYNC_PUBLIC_URL"), "URL at which Odoo reaches the worker (EXACTSYNC_PUBLIC_URL)")
+	install := fs.Bool("install-module", false, "install Odoo's base_automation module when missing (administrator rights)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *public == "" {
+		return errors.New("odoo install-webhooks: --public-url is required: the worker's address as Odoo sees it")
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	oc, err := odoo.Dial(ctx, odoo.Config{URL: conn.OdooURL, Database: conn.OdooDatabase, Login: conn.OdooLogin,
+		APIKey: conn.OdooAPIKey, CompanyID: conn.OdooCompanyID, Transport: conn.OdooTransport})
+	if err != nil {
+		return err
+	}
+	if oc.ServerVersion().Major < 17 {
+		return fmt.Errorf("Odoo %s has no webhook automation (17+); polling keeps the sync going", oc.ServerVersion())
+	}
+	ok, err := oc.ModuleInstalled(ctx, "base_automation")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if !*install {
+			return errors.New("Odoo's base_automation module is not installed; run again with --install-module (or install Automation Rules in Odoo); polling keeps the sync going meanwhile")
+		}
+		if err := oc.InstallModule(ctx, "base_automation"); err != nil {
+			return err
+		}
+	}
+	rule := odoo.WebhookRule{
+		Name:   "exactsync: partner changed (" + conn.Name + ")",
+		Model:  "res.partner",
+		URL:    strings.TrimRight(*public, "/") + "/webhooks/odoo/" + conn.WebhookSecret,
+		Fields: []string{"commercial_partner_id", "customer_rank", "supplier_rank"},
+		Domain: odoo.Domain{"|", []any{"customer_rank", ">", 0}, []any{"supplier_rank", ">", 0}},
+	}
+	id, err := oc.EnsureWebhookRule(ctx, rule)
+	if err != nil {
+		return err
+	}
+	e.printf("Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes\n", id, strings.TrimRight(*public, "/"))
+	return nil
+}
+
+var queueStates = []string{workflows.StateRunning, workflows.StateSynced, workflows.StateSkipped, workflows.StateFailed, workflows.StatePaused}
+
+func statusCmd(ctx context.Context, e *env, args []string) error {
+	fs, _ := e.flags("status")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conns, err := e.store.Connections(ctx)
+	if err != nil {
+		return err
+	}
+	if len(conns) == 0 {
+		e.printf("No connections yet: starter connect odoo …, starter connect exact …\n")
+		return nil
+	}
+	for _, c := range conns {
+		state := "active"
+		if c.Paused {
+			state = "PAUSED: " + c.PausedReason
+		}
+		e.printf("%s (%s)\n", c, state)
+		links, err := e.store.CountLinks(ctx, c.ID, activities.ModelPartner)
+		if err != nil {
+			return err
+		}
+		e.printf("  linked partners: %d\n", links)
+		for _, s := range queueStates {
+			q := fmt.Sprintf("%s = '%s' AND %s = '%s'", workflows.AttrConnection.GetName(), c.Name, workflows.AttrSyncState.GetName(), s)
+			n, err := e.temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
+			if err != nil {
+				return fmt.Errorf("count %s syncs: %w", s, err)
+			}
+			e.printf("  %-9s %d\n", s, n.GetCount())
+		}
+	}
+	e.printf("Queue: the Temporal Web UI, e.g. query  SyncState = 'failed'\n")
+	return nil
+}
+
+// retryCmd starts again the contact syncs whose latest run failed or was paused.
+func retryCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("retry")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	if conn.Paused {
+		return fmt.Errorf("connection %q is paused (%s): fix it, then starter resume --name %s", conn.Name, conn.PausedReason, conn.Name)
+	}
+	q := fmt.Sprintf("%s = '%s' AND %s = 'res.partner' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
+		workflows.AttrConnection.GetName(), conn.Name, workflows.AttrOdooModel.GetName(), workflows.AttrSyncState.GetName(),
+		workflows.StateFailed, workflows.StatePaused)
+	seen := map[string]bool{}
+	retried := 0
+	var token []byte
+	for {
+		resp, err := e.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: q, NextPageToken: token})
+		if err != nil {
+			return err
+		}
+		for _, ex := range resp.GetExecutions() {
+			id := ex.GetExecution().GetWorkflowId()
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			latest, err := e.temporal.DescribeWorkflowExecution(ctx, id, "")
+			if err != nil {
+				return err
+			}
+			st := latest.GetWorkflowExecutionInfo().GetStatus()
+			if st == enums.WORKFLOW_EXECUTION_STATUS_RUNNING || st == enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+				continue // already retried, or a later change synced it
+			}
+			var partnerID int64
+			field := ex.GetSearchAttributes().GetIndexedFields()[workflows.AttrOdooID.GetName()]
+			if err := converter.GetDefaultDataConverter().FromPayload(field, &partnerID); err != nil || partnerID == 0 {
+				return fmt.Errorf("%s has no OdooID search attribute", id)
+			}
+			if err := workflows.StartContactSync(ctx, e.temporal, conn, partnerID); err != nil {
+				return err
+			}
+			retried++
+			e.printf("retrying %s\n", id)
+		}
+		token = resp.GetNextPageToken()
+		if len(token) == 0 {
+			break
+		}
+	}
+	e.printf("%d failed contact syncs started again\n", retried)
+	return nil
+}
+
+func resumeCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("resume")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.store.Connection(ctx, *name)
+	if err != nil {
+		return fmt.Errorf("connection %q: %w", *name, err)
+	}
+	if err := e.store.SetPaused(ctx, conn.ID, false, ""); err != nil {
+		return err
+	}
+	err = e.temporal.ScheduleClient().GetHandle(ctx, workflows.DetectScheduleID(conn.Name)).Unpause(ctx, client.ScheduleUnpauseOptions{Note: "starter resume"})
+	var nf *serviceerror.NotFound
+	if err != nil && !errors.As(err, &nf) {
+		return err
+	}
+	e.printf("Connection %q resumed; `starter retry --name %s` re-runs what failed meanwhile\n", conn.Name, conn.Name)
+	return nil
+}
+
+func doctorCmd(ctx context.Context, e *env, args []string) error {
+	fs, _ := e.flags("doctor")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	nonce := randomHex(8)
+	run, err := e.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.SelfCheckWorkflowID(nonce), TaskQueue: workflows.TaskQueue},
+		workflows.SelfCheck, activities.SelfCheckInput{Nonce: nonce})
+	if err != nil {
+		return fmt.Errorf("temporal: %w", err)
+	}
+	var res activities.SelfCheckResult
+	if err := run.Get(ctx, &res); err != nil {
+		return fmt.Errorf("self-check did not complete (is a worker running?): %w", err)
+	}
+	e.printf("ok: worker %s wrote to PostgreSQL (schema version %d) at %s\n", res.Worker, res.SchemaVersion, res.CheckedAt.Format(time.RFC3339))
+	return nil
+}
+
+func searchAttributesCmd(ctx context.Context, e *env, args []string) error {
+	fs, _ := e.flags("search-attributes")
+	ns := fs.String("namespace", envOr(e.getenv, "TEMPORAL_NAMESPACE", "default"), "namespace")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	attrs := map[string]enums.IndexedValueType{}
+	for _, k := range workflows.SearchAttributes() {
+		attrs[k.GetName()] = k.GetValueType()
+	}
+	_, err := e.temporal.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: *ns, SearchAttributes: attrs})
+	var exists *serviceerror.AlreadyExists
+	if err != nil && !errors.As(err, &exists) {
+		return fmt.Errorf("add search attributes (on Temporal Cloud add them with tcld): %w", err)
+	}
+	e.printf("search attributes registered in %s\n", *ns)
+	return nil
+}
