@@ -40,6 +40,11 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	resolved, err := e.connectionName(ctx, *name)
+	if err != nil {
+		return err
+	}
+	*name = resolved
 	var missing []string
 	for flagName, v := range map[string]string{"--url": *u, "--db": *db, "--user": *user, "--api-key": *key} {
 		if v == "" {
@@ -116,9 +121,15 @@ func connectExact(ctx context.Context, e *env, args []string) error {
 	every := fs.Duration("every", time.Minute, "change-detection interval of the schedule")
 	auto := fs.Bool("consent-over-http", false, "fetch the consent URL without a browser (the simulator with auto-consent)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for consent")
+	noSchedule := fs.Bool("no-schedule", false, "do not start the change-detection schedule yet (map payment terms first)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	resolved, err := e.connectionName(ctx, *name)
+	if err != nil {
+		return err
+	}
+	*name = resolved
 	if *clientID == "" || *secret == "" {
 		return errors.New("connect exact: --client-id and --client-secret are required (register an app in the Exact App Center)")
 	}
@@ -172,6 +183,10 @@ func connectExact(ctx context.Context, e *env, args []string) error {
 	full, err := e.store.Connection(ctx, *name)
 	if err != nil {
 		return err
+	}
+	if *noSchedule {
+		e.printf("Next: starter mappings suggest --name %s --apply, then starter schedule --name %s\n", *name, *name)
+		return nil
 	}
 	if full.OdooURL == "" {
 		e.printf("Next: starter connect odoo --name %s …, then starter schedule --name %s\n", *name, *name)

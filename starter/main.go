@@ -77,6 +77,8 @@ func commands() []command {
 		{"schedule", "create or update the connection's change-detection schedule", needStore | needTemporal, scheduleCmd},
 		{"sync contacts", "run the contact change detection now (--from-start: every partner)", needStore | needTemporal, syncContacts},
 		{"odoo install-webhooks", "create the Odoo automation rule that notifies the worker of partner changes", needStore, installWebhooks},
+		{"forget", "forget what a connection synced (links, cursors) so the next sync matches everything again", needStore, forgetCmd},
+		{"connected", "exit 0 when the connection has both Odoo and an Exact division", needStore, connectedCmd},
 		{"status", "connections and the sync queue by state", needStore | needTemporal, statusCmd},
 		{"retry", "start again every failed contact sync (after fixing the cause)", needStore | needTemporal, retryCmd},
 		{"resume", "resume a paused connection and its schedule", needStore | needTemporal, resumeCmd},
@@ -162,8 +164,43 @@ func envOr(getenv func(string) string, key, def string) string {
 func (e *env) flags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("starter "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	conn := fs.String("name", envOr(e.getenv, "EXACTSYNC_CONNECTION", "default"), "connection name (EXACTSYNC_CONNECTION)")
+	conn := fs.String("name", e.getenv("EXACTSYNC_CONNECTION"), "connection name (EXACTSYNC_CONNECTION); default: the only connection, or \"default\" for a first one")
 	return fs, conn
+}
+
+// connectionName resolves an omitted --name: the only stored connection, else "default" when there is none.
+func (e *env) connectionName(ctx context.Context, name string) (string, error) {
+	if name != "" {
+		return name, nil
+	}
+	conns, err := e.store.Connections(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(conns) {
+	case 0:
+		return "default", nil
+	case 1:
+		return conns[0].Name, nil
+	}
+	var names []string
+	for _, c := range conns {
+		names = append(names, c.Name)
+	}
+	return "", fmt.Errorf("several connections (%s): pass --name", strings.Join(names, ", "))
+}
+
+// connection loads the connection named by --name (see connectionName).
+func (e *env) connection(ctx context.Context, name string) (store.Connection, error) {
+	n, err := e.connectionName(ctx, name)
+	if err != nil {
+		return store.Connection{}, err
+	}
+	c, err := e.store.Connection(ctx, n)
+	if err != nil {
+		return c, fmt.Errorf("connection %q: %w (connect it with starter connect odoo / connect exact)", n, err)
+	}
+	return c, nil
 }
 
 func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.stdout, format, args...) }

@@ -110,9 +110,9 @@ func mappingsList(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	rows, err := mappingRows(ctx, e, conn, kindsFlag(*kind))
 	if err != nil {
@@ -141,9 +141,9 @@ func mappingsSet(ctx context.Context, e *env, args []string) error {
 	if *kind == "" || *odooID == 0 || *code == "" {
 		return fmt.Errorf("mappings set: --kind, --odoo-id and --exact-code are required")
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	rows, err := mappingRows(ctx, e, conn, []string{*kind})
 	if err != nil {
@@ -232,9 +232,9 @@ func mappingsSuggest(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	cl := activities.NewClients(e.store, e.logger)
 	oc, err := cl.Odoo(ctx, conn)

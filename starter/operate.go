@@ -25,17 +25,17 @@ func scheduleCmd(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	if conn.OdooURL == "" || conn.ExactDivision == 0 {
-		return fmt.Errorf("connection %q is incomplete: connect both Odoo and Exact first", *name)
+		return fmt.Errorf("connection %q is incomplete: connect both Odoo and Exact first", conn.Name)
 	}
 	if err := workflows.EnsureDetectSchedule(ctx, e.temporal, conn, *every); err != nil {
 		return err
 	}
-	e.printf("Schedule %s polls Odoo every %s\n", workflows.DetectScheduleID(*name), *every)
+	e.printf("Schedule %s polls Odoo every %s\n", workflows.DetectScheduleID(conn.Name), *every)
 	return nil
 }
 
@@ -47,9 +47,9 @@ func syncContacts(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	if *fromStart {
 		if err := e.store.SetCursor(ctx, conn.ID, activities.PartnerCursor, ""); err != nil {
@@ -84,9 +84,9 @@ func installWebhooks(ctx context.Context, e *env, args []string) error {
 	if *public == "" {
 		return errors.New("odoo install-webhooks: --public-url is required: the worker's address as Odoo sees it")
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	oc, err := odoo.Dial(ctx, odoo.Config{URL: conn.OdooURL, Database: conn.OdooDatabase, Login: conn.OdooLogin,
 		APIKey: conn.OdooAPIKey, CompanyID: conn.OdooCompanyID, Transport: conn.OdooTransport})
@@ -155,36 +155,42 @@ func statusCmd(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return fmt.Errorf("count %s syncs: %w", s, err)
 			}
-			e.printf("  %-9s %d\n", s, n.GetCount())
+			e.printf("  %-9s %d runs\n", s, n.GetCount())
+		}
+		failed, err := latestFailed(ctx, e, c.Name)
+		if err != nil {
+			return err
+		}
+		e.printf("  waiting for a fix: %d\n", len(failed))
+		for _, f := range failed {
+			e.printf("    %s  %s\n", f.WorkflowID, f.Class)
 		}
 	}
 	e.printf("Queue: the Temporal Web UI, e.g. query  SyncState = 'failed'\n")
 	return nil
 }
 
-// retryCmd starts again the contact syncs whose latest run failed or was paused.
-func retryCmd(ctx context.Context, e *env, args []string) error {
-	fs, name := e.flags("retry")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.store.Connection(ctx, *name)
-	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
-	}
-	if conn.Paused {
-		return fmt.Errorf("connection %q is paused (%s): fix it, then starter resume --name %s", conn.Name, conn.PausedReason, conn.Name)
-	}
+// failedSync is a contact sync whose latest run failed (or was paused).
+type failedSync struct {
+	WorkflowID string
+	PartnerID  int64
+	Class      string
+}
+
+// latestFailed lists the contact syncs of a connection whose latest run failed or was paused. Visibility keeps
+// every run, so a failed run followed by a successful one is not listed.
+func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, error) {
 	q := fmt.Sprintf("%s = '%s' AND %s = 'res.partner' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
-		workflows.AttrConnection.GetName(), conn.Name, workflows.AttrOdooModel.GetName(), workflows.AttrSyncState.GetName(),
+		workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), workflows.AttrSyncState.GetName(),
 		workflows.StateFailed, workflows.StatePaused)
 	seen := map[string]bool{}
-	retried := 0
+	var out []failedSync
 	var token []byte
+	dc := converter.GetDefaultDataConverter()
 	for {
 		resp, err := e.temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: q, NextPageToken: token})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, ex := range resp.GetExecutions() {
 			id := ex.GetExecution().GetWorkflowId()
@@ -194,29 +200,50 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 			seen[id] = true
 			latest, err := e.temporal.DescribeWorkflowExecution(ctx, id, "")
 			if err != nil {
-				return err
+				return nil, err
 			}
-			st := latest.GetWorkflowExecutionInfo().GetStatus()
-			if st == enums.WORKFLOW_EXECUTION_STATUS_RUNNING || st == enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
-				continue // already retried, or a later change synced it
+			if latest.GetWorkflowExecutionInfo().GetExecution().GetRunId() != ex.GetExecution().GetRunId() {
+				continue // a later run exists: retried already, or a later change synced it
 			}
-			var partnerID int64
-			field := ex.GetSearchAttributes().GetIndexedFields()[workflows.AttrOdooID.GetName()]
-			if err := converter.GetDefaultDataConverter().FromPayload(field, &partnerID); err != nil || partnerID == 0 {
-				return fmt.Errorf("%s has no OdooID search attribute", id)
+			f := failedSync{WorkflowID: id}
+			fields := ex.GetSearchAttributes().GetIndexedFields()
+			if err := dc.FromPayload(fields[workflows.AttrOdooID.GetName()], &f.PartnerID); err != nil || f.PartnerID == 0 {
+				return nil, fmt.Errorf("%s has no OdooID search attribute", id)
 			}
-			if err := workflows.StartContactSync(ctx, e.temporal, conn, partnerID); err != nil {
-				return err
-			}
-			retried++
-			e.printf("retrying %s\n", id)
+			_ = dc.FromPayload(fields[workflows.AttrErrorClass.GetName()], &f.Class)
+			out = append(out, f)
 		}
 		token = resp.GetNextPageToken()
 		if len(token) == 0 {
-			break
+			return out, nil
 		}
 	}
-	e.printf("%d failed contact syncs started again\n", retried)
+}
+
+// retryCmd starts again the contact syncs whose latest run failed or was paused.
+func retryCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("retry")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.connection(ctx, *name)
+	if err != nil {
+		return err
+	}
+	if conn.Paused {
+		return fmt.Errorf("connection %q is paused (%s): fix it, then starter resume --name %s", conn.Name, conn.PausedReason, conn.Name)
+	}
+	failed, err := latestFailed(ctx, e, conn.Name)
+	if err != nil {
+		return err
+	}
+	for _, f := range failed {
+		if err := workflows.StartContactSync(ctx, e.temporal, conn, f.PartnerID); err != nil {
+			return err
+		}
+		e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
+	}
+	e.printf("%d failed contact syncs started again\n", len(failed))
 	return nil
 }
 
@@ -225,9 +252,9 @@ func resumeCmd(ctx context.Context, e *env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	conn, err := e.store.Connection(ctx, *name)
+	conn, err := e.connection(ctx, *name)
 	if err != nil {
-		return fmt.Errorf("connection %q: %w", *name, err)
+		return err
 	}
 	if err := e.store.SetPaused(ctx, conn.ID, false, ""); err != nil {
 		return err
@@ -279,5 +306,41 @@ func searchAttributesCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("add search attributes (on Temporal Cloud add them with tcld): %w", err)
 	}
 	e.printf("search attributes registered in %s\n", *ns)
+	return nil
+}
+
+func forgetCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("forget")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.connection(ctx, *name)
+	if err != nil {
+		return err
+	}
+	if err := e.store.Forget(ctx, conn.ID); err != nil {
+		return err
+	}
+	e.printf("Connection %q forgot its links and cursors; the next sync matches every partner again\n", conn.Name)
+	return nil
+}
+
+func connectedCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("connected")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := e.connection(ctx, *name)
+	if err != nil {
+		return err
+	}
+	if conn.OdooURL == "" || conn.ExactDivision == 0 {
+		return fmt.Errorf("connection %q is incomplete", conn.Name)
+	}
+	token, err := e.store.LoadToken(ctx, conn.ID)
+	if err != nil || token == nil {
+		return fmt.Errorf("connection %q has no Exact token", conn.Name)
+	}
+	e.printf("connection %q is complete\n", conn.Name)
 	return nil
 }

@@ -81,3 +81,17 @@ func (s *Store) CountLinks(ctx context.Context, connectionID int64, odooModel st
 	}
 	return n, nil
 }
+
+// Forget deletes what a connection has synced (links, the account mirror, cursors), keeping the connection,
+// its tokens and mappings. The next sync matches every record again (VAT number, Chamber of Commerce number,
+// code) instead of trusting links to records that may no longer exist, e.g. after a division was restored.
+func (s *Store) Forget(ctx context.Context, connectionID int64) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, table := range []string{"links", "exact_accounts", "cursors"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE connection_id = $1`, connectionID); err != nil {
+				return fmt.Errorf("store: forget %s: %w", table, err)
+			}
+		}
+		return nil
+	})
+}

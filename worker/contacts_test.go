@@ -345,7 +345,9 @@ func TestContactSyncEndToEnd(t *testing.T) {
 		body := fmt.Sprintf(`{"_model":"res.partner","_id":%d,"_action":"exactsync(#1)","commercial_partner_id":%d}`, id, id)
 		errs := make(chan error, 4)
 		go func() { errs <- s.odoo.Write("res.partner", []int64{id}, map[string]any{"phone": "+31 30 123 4567"}) }()
-		go func() { errs <- s.odoo.Write("res.partner", []int64{id}, map[string]any{"website": "https://gelijktijdig.example"}) }()
+		go func() {
+			errs <- s.odoo.Write("res.partner", []int64{id}, map[string]any{"website": "https://gelijktijdig.example"})
+		}()
 		for range 2 {
 			go func() {
 				resp, err := http.Post(hook, "application/json", bytes.NewBufferString(body))

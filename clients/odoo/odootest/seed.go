@@ -168,7 +168,7 @@ func (s *Server) seed() {
 		id := sd.create(main, "res.partner", vals)
 		ids.Partners[vals["name"].(string)] = id
 		if iban != "" {
-			sd.create(main, "res.partner.bank", map[string]any{"acc_number": iban, "bank_id": bankID, "partner_id": id, "acc_holder_name": vals["name"]})
+			sd.create(main, "res.partner.bank", map[string]any{"acc_number": withIBANCheckDigits(iban), "bank_id": bankID, "partner_id": id, "acc_holder_name": vals["name"]})
 		}
 		if custTerm != 0 {
 			sd.write(main, "res.partner", id, map[string]any{"property_payment_term_id": custTerm})

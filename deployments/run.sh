@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# `make run`: brings up everything and runs the sync.
+#
+# By default: a local PostgreSQL (.data/postgres), the Temporal dev server with its Web UI (127.0.0.1:8233,
+# history in .data/temporal.db), the Odoo and Exact simulators seeded with a demo company, and the worker;
+# then connects both sides as connection "demo" and starts the change detection. Ctrl-C stops everything it
+# started. Running it again keeps PostgreSQL and Temporal's history; `make clean` wipes them.
+#
+# With real systems: set DATABASE_URL to use your PostgreSQL, TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE,
+# TEMPORAL_API_KEY, …) to use your Temporal, ODOO_URL/ODOO_DB/ODOO_USER/ODOO_API_KEY for a real Odoo and
+# EXACT_CLIENT_ID/EXACT_CLIENT_SECRET/EXACT_SITE (EXACT_DIVISION) for a real Exact Online; the consent URL is
+# printed once. EXACTSYNC_CONNECTION names the connection (default "demo").
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p .data .bin
+
+log() { printf '\033[1mexactsync:\033[0m %s\n' "$*"; }
+
+pids=()
+started_pg=""
+cleanup() {
+	trap - EXIT INT TERM
+	log "stopping"
+	local i
+	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+		kill -TERM "${pids[$i]}" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	if [ -n "$started_pg" ]; then
+		deployments/postgres.sh stop .data/postgres
+	fi
+	log "stopped; data kept in .data/ (make clean wipes it)"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# wait_for NAME CMD...: retries CMD for up to 90 s (a service starting), failing loudly.
+wait_for() {
+	local name=$1
+	shift
+	for _ in $(seq 1 180); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	log "$name did not come up; see .data/*.log"
+	exit 1
+}
+
+deployments/tools.sh
+log "building the worker, the starter and the simulators"
+go build -o .bin/ ./worker ./starter ./clients/exact/exacttest/exactsim ./clients/odoo/odootest/odoosim
+
+if [ -z "${DATABASE_URL:-}" ]; then
+	DATABASE_URL=$(deployments/postgres.sh start .data/postgres "${EXACTSYNC_PGPORT:-5433}")
+	started_pg=1
+	log "PostgreSQL at $DATABASE_URL"
+fi
+export DATABASE_URL
+
+if [ -z "${EXACTSYNC_SECRET_KEY:-}" ]; then
+	if [ ! -s .data/secret.key ]; then
+		(umask 077 && head -c 32 /dev/urandom | base64 >.data/secret.key)
+		log "generated the secret-encryption key in .data/secret.key (production: set EXACTSYNC_SECRET_KEY)"
+	fi
+	EXACTSYNC_SECRET_KEY=$(cat .data/secret.key)
+fi
+export EXACTSYNC_SECRET_KEY
+
+if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+	export TEMPORAL_ADDRESS=127.0.0.1:7233
+	sa_args=()
+	for sa in ExactsyncConnection=Keyword OdooModel=Keyword OdooID=Int ExactDivision=Int SyncState=Keyword ErrorClass=Keyword; do
+		sa_args+=(--search-attribute "$sa")
+	done
+	.bin/temporal server start-dev --ip 127.0.0.1 --port 7233 --ui-port 8233 --db-filename .data/temporal.db \
+		--log-level warn "${sa_args[@]}" >.data/temporal.log 2>&1 &
+	pids+=($!)
+	wait_for "Temporal" .bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS"
+	log "Temporal dev server at $TEMPORAL_ADDRESS, Web UI at http://127.0.0.1:8233"
+fi
+.bin/starter search-attributes >/dev/null
+
+conn=${EXACTSYNC_CONNECTION:-demo}
+export EXACTSYNC_CONNECTION=$conn
+simulated=""
+if [ -z "${ODOO_URL:-}" ]; then
+	.bin/odoosim -addr 127.0.0.1:8069 -seed >.data/odoosim.log 2>&1 &
+	pids+=($!)
+	export ODOO_URL=http://127.0.0.1:8069 ODOO_DB=demo ODOO_USER=admin ODOO_API_KEY=7c1e94b2d0a35f68e4b9a7c2d15f0e83b6a4c9d2
+	simulated=1
+	log "Odoo simulator (17.0, demo company) at $ODOO_URL"
+fi
+exact_args=()
+if [ -z "${EXACT_CLIENT_ID:-}" ]; then
+	.bin/exactsim -addr 127.0.0.1:8090 >.data/exactsim.log 2>&1 &
+	pids+=($!)
+	export EXACT_CLIENT_ID=exactsync-dev EXACT_CLIENT_SECRET=exactsync-dev-secret EXACT_BASE_URL=http://127.0.0.1:8090
+	exact_args+=(--consent-over-http)
+	simulated=1
+	log "Exact Online simulator (division 1234567 \"Demo BV\") at $EXACT_BASE_URL"
+fi
+wait_for "the Odoo simulator" curl -sf -o /dev/null -X POST -H 'Content-Type: text/xml' \
+	--data '<?xml version="1.0"?><methodCall><methodName>version</methodName><params></params></methodCall>' "$ODOO_URL/xmlrpc/2/common"
+
+export EXACTSYNC_HTTP_ADDR=${EXACTSYNC_HTTP_ADDR:-127.0.0.1:9090}
+EXACTSYNC_LOG_FORMAT=${EXACTSYNC_LOG_FORMAT:-console} .bin/worker >>.data/worker.log 2>&1 &
+pids+=($!)
+wait_for "the worker" curl -sf "http://$EXACTSYNC_HTTP_ADDR/healthz"
+log "worker polling task queue exactsync; metrics at http://$EXACTSYNC_HTTP_ADDR/metrics, logs in .data/worker.log"
+
+if [ -n "$simulated" ]; then
+	# The simulators start afresh each run, so links to their old records are forgotten.
+	.bin/starter forget >/dev/null 2>&1 || true
+fi
+if [ -n "$simulated" ] || ! .bin/starter connected >/dev/null 2>&1; then
+	.bin/starter connect odoo
+	.bin/starter connect exact --no-schedule ${EXACT_DIVISION:+--division "$EXACT_DIVISION"} "${exact_args[@]}"
+	.bin/starter mappings suggest --apply
+fi
+.bin/starter odoo install-webhooks --public-url "http://$EXACTSYNC_HTTP_ADDR" --install-module ||
+	log "webhooks not installed; polling every minute keeps the sync going"
+.bin/starter schedule --every "${EXACTSYNC_POLL_EVERY:-60s}"
+
+cat <<EOF
+
+  exactsync is running.
+    Queue (Temporal Web UI):  http://127.0.0.1:8233/namespaces/default/workflows
+                              filter e.g.  SyncState = 'failed'   or   OdooModel = 'res.partner'
+    Status:                   .bin/starter status
+    Mappings (valid/missing): .bin/starter mappings list
+    Retry after a fix:        .bin/starter retry
+  The first contacts reach Exact within seconds; one seeded payment term ("30% Now, Balance 60 Days")
+  has no Exact payment condition on purpose, so its partners wait in the queue as failed with a hint,
+  until you map it: .bin/starter mappings set --kind payment_term --odoo-id ID --exact-code 60 && .bin/starter retry
+  (export DATABASE_URL=$DATABASE_URL EXACTSYNC_SECRET_KEY=\$(cat .data/secret.key) to run .bin/starter in another shell)
+  Ctrl-C stops everything.
+
+EOF
+wait "${pids[@]}"
