@@ -180,7 +180,12 @@ func (e *RateLimitError) Error() string {
 }
 
 // Unwrap returns the *Error so errors.As finds it.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
+func (e *RateLimitError) Unwrap() error {
+	if e.APIError == nil {
+		return nil // a typed nil *Error would not compare equal to nil
+	}
+	return e.APIError
+}
 
 // Is matches ErrRateLimited.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }

@@ -1,0 +1,223 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/odoo"
+)
+
+func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(SyncContact)
+	env.RegisterWorkflow(DetectContacts)
+	env.RegisterActivity(&activities.Contacts{})
+	env.RegisterActivity(&activities.Connections{})
+	return env
+}
+
+var in = ContactInput{Connection: "demo", ConnectionID: 1, Division: 1234567, PartnerID: 42}
+
+func mockHappyPath(env *testsuite.TestWorkflowEnvironment, a *activities.Contacts) {
+	env.OnActivity(a.FetchPartner, mock.Anything, activities.ContactRef{ConnectionID: 1, PartnerID: 42}).
+		Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42, Name: "Acme"}}, nil)
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(activities.MappedContact{PartnerID: 42,
+		Account: activities.AccountFields{"Name": "Acme"}, Banks: []activities.BankPayload{{OdooID: 7, IBAN: "NL91ABNA0417164300"}}}, nil)
+	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(activities.UpsertResult{ExactID: "guid-1", ExactCode: "ODOO42", Action: activities.ActionCreated}, nil)
+}
+
+func TestSyncContactHappyPath(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	mockHappyPath(env, a)
+	env.OnActivity(a.SyncBankAccounts, mock.Anything, mock.MatchedBy(func(b activities.BanksInput) bool {
+		return b.ExactID == "guid-1" && b.NewAccount && len(b.Banks) == 1
+	})).Return(activities.BanksResult{Created: 1}, nil).Once()
+	env.OnActivity(a.WriteBackPartner, mock.Anything, activities.WriteBackInput{ConnectionID: 1, PartnerID: 42, ExactID: "guid-1", ExactCode: "ODOO42"}).
+		Return(true, nil).Once()
+
+	env.ExecuteWorkflow(SyncContact, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var got ContactResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.State != StateSynced || got.Action != activities.ActionCreated || got.ExactID != "guid-1" || got.Banks.Created != 1 || got.Passes != 1 {
+		t.Errorf("result = %+v", got)
+	}
+	env.AssertExpectations(t)
+}
+
+func TestSyncContactSkipsWithoutTouchingExact(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Skip: true, Reason: "the partner is archived in Odoo"}, nil)
+	env.ExecuteWorkflow(SyncContact, in)
+	var got ContactResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.State != StateSkipped || got.Reason == "" {
+		t.Errorf("result = %+v, want skipped with a reason", got)
+	}
+	env.AssertNotCalled(t, "UpsertAccount", mock.Anything, mock.Anything)
+}
+
+func TestSyncContactDataErrorStopsWithoutRetry(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
+	calls := 0
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.MapInput) (activities.MappedContact, error) {
+		calls++
+		_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
+		return activities.MappedContact{}, activities.Classify(err)
+	})
+	env.ExecuteWorkflow(SyncContact, in)
+	err := env.GetWorkflowError()
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != activities.ErrTypeData {
+		t.Fatalf("err = %v, want a DataError", err)
+	}
+	if calls != 1 {
+		t.Errorf("MapContact ran %d times, want 1 (data errors are not retried)", calls)
+	}
+}
+
+func TestSyncContactTransientErrorRetries(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	mockHappyPath(env, a)
+	attempts := 0
+	env.OnActivity(a.SyncBankAccounts, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.BanksInput) (activities.BanksResult, error) {
+		attempts++
+		if attempts < 3 {
+			return activities.BanksResult{}, temporal.NewApplicationError("exact: 503", activities.ErrTypeTransient)
+		}
+		return activities.BanksResult{Created: 1}, nil
+	})
+	env.OnActivity(a.WriteBackPartner, mock.Anything, mock.Anything).Return(true, nil)
+	env.ExecuteWorkflow(SyncContact, in)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if attempts != 3 {
+		t.Errorf("SyncBankAccounts attempts = %d, want 3", attempts)
+	}
+}
+
+func TestSyncContactDeadTokenPausesTheConnection(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	var c *activities.Connections
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42, Name: "Acme"}}, nil)
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(activities.MappedContact{PartnerID: 42}, nil)
+	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(activities.UpsertResult{},
+		temporal.NewNonRetryableApplicationError("Exact no longer accepts this connection's tokens", activities.ErrTypeReconsent, nil))
+	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
+		return p.ConnectionID == 1 && len(p.ScheduleIDs) == 1 && p.ScheduleIDs[0] == DetectScheduleID("demo")
+	})).Return(nil).Once()
+	env.ExecuteWorkflow(SyncContact, in)
+	var app *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &app) || app.Type() != activities.ErrTypeReconsent {
+		t.Fatalf("err = %v, want ReconsentNeeded", err)
+	}
+	env.AssertExpectations(t)
+}
+
+func TestSyncContactCoalescesSignalsIntoAnotherPass(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	mockHappyPath(env, a)
+	env.OnActivity(a.SyncBankAccounts, mock.Anything, mock.Anything).Return(activities.BanksResult{}, nil)
+	writeBacks := 0
+	env.OnActivity(a.WriteBackPartner, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.WriteBackInput) (bool, error) {
+		writeBacks++
+		if writeBacks == 1 {
+			// Three notifications arrive while the first pass runs: they make one more pass, not three.
+			for range 3 {
+				env.SignalWorkflow(SignalPartnerChanged, nil)
+			}
+		}
+		return true, nil
+	})
+	env.ExecuteWorkflow(SyncContact, in)
+	var got ContactResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Passes != 2 || writeBacks != 2 {
+		t.Errorf("passes = %d, write-backs = %d; want 2 and 2", got.Passes, writeBacks)
+	}
+}
+
+func TestDetectContactsAdvancesTheCursorAfterStarting(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	var order []string
+	pages := []activities.ChangedPartners{
+		{PartnerIDs: []int64{1, 2}, Cursor: "2026-01-01 00:00:00|2", More: true},
+		{PartnerIDs: nil, Cursor: "2026-01-01 00:00:01|9", More: false},
+	}
+	page := 0
+	env.OnActivity(a.ChangedPartners, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.ChangedPartnersInput) (activities.ChangedPartners, error) {
+		p := pages[page]
+		page++
+		order = append(order, "changed")
+		return p, nil
+	})
+	env.OnActivity(a.EnqueueContactSyncs, mock.Anything, activities.EnqueueInput{ConnectionID: 1, PartnerIDs: []int64{1, 2}}).
+		Return(func(_ context.Context, _ activities.EnqueueInput) error { order = append(order, "enqueue"); return nil }).Once()
+	env.OnActivity(a.SaveCursor, mock.Anything, mock.Anything).Return(func(_ context.Context, c activities.CursorInput) error {
+		order = append(order, "cursor "+c.Value)
+		return nil
+	})
+	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1})
+	var got DetectResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"changed", "enqueue", "cursor 2026-01-01 00:00:00|2", "changed", "cursor 2026-01-01 00:00:01|9"}
+	if len(order) != len(want) {
+		t.Fatalf("order = %v, want %v", order, want)
+	}
+	for i := range want {
+		if order[i] != want[i] {
+			t.Fatalf("order = %v, want %v", order, want)
+		}
+	}
+	if got.Pages != 2 || got.Started != 2 {
+		t.Errorf("result = %+v", got)
+	}
+}
+
+func TestDetectContactsFailedStartKeepsTheCursor(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	env.OnActivity(a.ChangedPartners, mock.Anything, mock.Anything).Return(activities.ChangedPartners{PartnerIDs: []int64{1}, Cursor: "x|1"}, nil)
+	env.OnActivity(a.EnqueueContactSyncs, mock.Anything, mock.Anything).Return(temporal.NewNonRetryableApplicationError("no", activities.ErrTypeConfig, nil))
+	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1})
+	if env.GetWorkflowError() == nil {
+		t.Fatal("want an error")
+	}
+	env.AssertNotCalled(t, "SaveCursor", mock.Anything, mock.Anything)
+}
+
+func TestIDs(t *testing.T) {
+	if got, want := ContactWorkflowID("demo", 42), "contact/demo/res.partner/42"; got != want {
+		t.Errorf("ContactWorkflowID = %q, want %q", got, want)
+	}
+	if got, want := DetectScheduleID("demo"), "detect-contacts/demo"; got != want {
+		t.Errorf("DetectScheduleID = %q, want %q", got, want)
+	}
+}
