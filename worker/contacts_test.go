@@ -28,7 +28,7 @@ import (
 // stack is the whole system under test: real Temporal dev server, real PostgreSQL, the worker's own main, and
 // both simulators, joined by a connection stored the way `starter connect` stores it.
 type stack struct {
-	t        *testing.T
+	t        testing.TB
 	ts       *temporaltest.Server
 	st       *store.Store
 	exact    *exacttest.Server
@@ -41,7 +41,7 @@ type stack struct {
 
 const testRedirect = "http://127.0.0.1:1/exact/callback"
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	ctx := context.Background()
 	s := &stack{t: t, ts: temporaltest.Start(t), exact: exacttest.NewServer(t), odoo: odootest.NewServer(t)}

@@ -38,7 +38,7 @@ func (s *syncBuffer) String() string {
 }
 
 // startWorker runs the real worker main against the dev server and a fresh database, at debug level.
-func startWorker(t *testing.T, ts *temporaltest.Server, dbURL string, extraEnv map[string]string) (httpAddr string, logs *syncBuffer) {
+func startWorker(t testing.TB, ts *temporaltest.Server, dbURL string, extraEnv map[string]string) (httpAddr string, logs *syncBuffer) {
 	t.Helper()
 	env := map[string]string{
 		"TEMPORAL_ADDRESS":     ts.Address,
