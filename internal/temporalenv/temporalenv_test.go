@@ -46,7 +46,9 @@ func TestFromEnv(t *testing.T) {
 			}
 		})
 	}
-	c, _ := FromEnv(func(k string) string { return map[string]string{"TEMPORAL_TLS_SERVER_CA_CERT_PATH": "/nonexistent/ca.pem", "TEMPORAL_TLS": "true"}[k] })
+	c, _ := FromEnv(func(k string) string {
+		return map[string]string{"TEMPORAL_TLS_SERVER_CA_CERT_PATH": "/nonexistent/ca.pem", "TEMPORAL_TLS": "true"}[k]
+	})
 	if _, err := c.Options(zap.NewNop(), nil); err == nil || !strings.Contains(err.Error(), "server CA") {
 		t.Errorf("Options with a missing CA: err = %v, want a clear error", err)
 	}
