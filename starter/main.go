@@ -190,6 +190,14 @@ func (e *env) connectionName(ctx context.Context, name string) (string, error) {
 	return "", fmt.Errorf("several connections (%s): pass --name", strings.Join(names, ", "))
 }
 
+// parseConnection parses a command's flags, then loads the connection its --name names.
+func (e *env) parseConnection(ctx context.Context, fs *flag.FlagSet, name *string, args []string) (store.Connection, error) {
+	if err := fs.Parse(args); err != nil {
+		return store.Connection{}, err
+	}
+	return e.connection(ctx, *name)
+}
+
 // connection loads the connection named by --name (see connectionName).
 func (e *env) connection(ctx context.Context, name string) (store.Connection, error) {
 	n, err := e.connectionName(ctx, name)

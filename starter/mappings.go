@@ -107,10 +107,7 @@ func kindsFlag(v string) []string {
 func mappingsList(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("mappings list")
 	kind := fs.String("kind", "all", "payment_term, journal, tax, account (comma-separated) or all")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
@@ -229,10 +226,7 @@ func SuggestPaymentConditions(terms []odoo.PaymentTerm, conds []exact.PaymentCon
 func mappingsSuggest(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("mappings suggest")
 	apply := fs.Bool("apply", false, "store the suggestions (existing mappings are kept)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}

@@ -22,10 +22,7 @@ import (
 func scheduleCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("schedule")
 	every := fs.Duration("every", time.Minute, "how often to poll Odoo for changed partners")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
@@ -44,10 +41,7 @@ func scheduleCmd(ctx context.Context, e *env, args []string) error {
 func syncContacts(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("sync contacts")
 	fromStart := fs.Bool("from-start", false, "forget the cursor and sync every customer and supplier")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
@@ -223,10 +217,7 @@ func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, e
 // retryCmd starts again the contact syncs whose latest run failed or was paused.
 func retryCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("retry")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
@@ -249,10 +240,7 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 
 func resumeCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("resume")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
@@ -311,10 +299,7 @@ func searchAttributesCmd(ctx context.Context, e *env, args []string) error {
 
 func forgetCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("forget")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
@@ -327,10 +312,7 @@ func forgetCmd(ctx context.Context, e *env, args []string) error {
 
 func connectedCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("connected")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	conn, err := e.connection(ctx, *name)
+	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
