@@ -155,10 +155,8 @@ func (s *Server) defineAccounting() {
 	}
 	move.afterUnlink = func(s *Server, e *env, r *record) error {
 		lines := s.models["account.move.line"]
-		for id, l := range lines.recs {
-			if asInt(l.Vals["move_id"]) == r.ID {
-				delete(lines.recs, id)
-			}
+		for _, l := range s.moveLines(r.ID) {
+			lines.remove(l.ID)
 		}
 		return nil
 	}
@@ -486,11 +484,12 @@ func (s *Server) recomputeMoveOf(e *env, l *record) error {
 	if s.inRecompute {
 		return nil
 	}
-	mv := s.models["account.move"].recs[asInt(l.Vals["move_id"])]
-	if mv == nil || mv.Vals["state"] != "draft" {
+	moves := s.models["account.move"]
+	mv := moves.recs[asInt(l.Vals["move_id"])]
+	if mv == nil || mv.Vals["state"] != "draft" || moves.deferred(mv.ID) {
 		return nil
 	}
-	s.touch(e, s.models["account.move"], mv)
+	s.touch(e, moves, mv)
 	return s.recomputeMove(e, mv)
 }
 
@@ -525,12 +524,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	defer func() { s.inRecompute = false }()
 	mt := asString(mv.Vals["move_type"])
 	lines := s.models["account.move.line"]
-	var mine []*record
-	for _, id := range lines.sortedIDs(s, e, "") {
-		if l := lines.recs[id]; asInt(l.Vals["move_id"]) == mv.ID {
-			mine = append(mine, l)
-		}
-	}
+	mine := s.moveLines(mv.ID)
 	cur := asInt(mv.Vals["currency_id"])
 	prec := s.currencyPrec(cur)
 	company := s.models["res.company"].recs[asInt(mv.Vals["company_id"])]
@@ -542,12 +536,18 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 			rate = asFloat(c.Vals["rate"])
 		}
 	}
+	rateDec := dec(rate)
 	setBalance := func(l *record, amountCurrency decimal.Decimal) {
 		l.Vals["amount_currency"] = money(amountCurrency, prec)
-		bal := amountCurrency.Div(dec(rate)).Round(compPrec)
-		l.Vals["balance"] = money(bal, compPrec)
+		bal := amountCurrency
+		if rate != 1 {
+			bal = bal.Div(rateDec)
+		}
+		bal = bal.Round(compPrec)
+		b := money(bal, compPrec)
+		l.Vals["balance"] = b
 		if bal.IsPositive() {
-			l.Vals["debit"], l.Vals["credit"] = money(bal, compPrec), float64(0)
+			l.Vals["debit"], l.Vals["credit"] = b, float64(0)
 		} else {
 			l.Vals["debit"], l.Vals["credit"] = float64(0), money(bal.Neg(), compPrec)
 		}
@@ -665,7 +665,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	}
 	for _, x := range taxLines {
 		if !seen[x.ID] {
-			delete(lines.recs, x.ID)
+			lines.remove(x.ID)
 		}
 	}
 	total := untaxed.Add(totalTax)
@@ -758,7 +758,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		}
 	}
 	for i := len(insts); i < len(termLines); i++ {
-		delete(lines.recs, termLines[i].ID)
+		lines.remove(termLines[i].ID)
 	}
 	mv.Vals["invoice_date_due"] = maxDue
 	mv.Vals["amount_untaxed"] = money(untaxed, prec)
@@ -823,11 +823,9 @@ func (s *Server) updateResidual(mv *record) {
 		}
 	}
 	mv.Vals["payment_state"] = state
-	lines := s.models["account.move.line"]
 	remaining := paid
-	for _, id := range lines.sortedIDs(s, nil, "") {
-		l := lines.recs[id]
-		if asInt(l.Vals["move_id"]) != mv.ID || l.Vals["display_type"] != "payment_term" {
+	for _, l := range s.moveLines(mv.ID) {
+		if l.Vals["display_type"] != "payment_term" {
 			continue
 		}
 		amt := dec(asFloat(l.Vals["amount_currency"])).Abs()
@@ -886,10 +884,9 @@ func (s *Server) postMove(e *env, mv *record) error {
 		return userError("The entry %s (id %d) is cancelled: reset it to draft before posting it.", moveDisplayName(s, e, mv), mv.ID)
 	}
 	kind := map[string]string{"out_invoice": "Customer Invoice", "out_refund": "Customer Credit Note", "in_invoice": "Vendor Bill", "in_refund": "Vendor Credit Note", "out_receipt": "Sales Receipt", "in_receipt": "Purchase Receipt"}[mt]
-	lines := s.models["account.move.line"]
 	hasLine := false
-	for _, l := range lines.recs {
-		if asInt(l.Vals["move_id"]) == mv.ID && (l.Vals["display_type"] == "product" || !isInvoice(mt)) {
+	for _, l := range s.moveLines(mv.ID) {
+		if l.Vals["display_type"] == "product" || !isInvoice(mt) {
 			hasLine = true
 		}
 	}

@@ -118,6 +118,9 @@ func (s *Server) serveJSON2(w http.ResponseWriter, r *http.Request) {
 		ids = []int64{}
 	}
 	res, e, err := s.executeLocked(s.uid, modelName, method, nil, body, ids, true)
+	if afterCall != nil {
+		afterCall(s)
+	}
 	var hooks []webhook
 	if err == nil {
 		hooks = s.collectWebhooks(e)

@@ -72,6 +72,15 @@ type model struct {
 	fieldOrder  []string
 	recs        map[int64]*record
 	nextID      int64
+	// ids caches the ids of recs in ascending order; it may hold ids removed since
+	// (sortedIDs drops them). idsStale: rebuild it from recs.
+	ids      []int64
+	idsStale bool
+	// idx indexes stored many2one fields (one2many inverses, account.move.partner_id):
+	// field name → value → record ids. Kept by insert, remove and setVal.
+	idx map[string]*refIndex
+	// x2many counts, per record id, the x2many commands being applied on it (see deferred).
+	x2many      map[int64]int
 	methods     map[string]methodSpec
 	displayName func(s *Server, e *env, r *record) string
 	// hooks
@@ -261,7 +270,11 @@ func (s *Server) raw(e *env, m *model, r *record, f *fieldDef) any {
 	if f.Type == "one2many" {
 		rel := s.models[f.Relation]
 		var ids []int64
-		for _, cid := range rel.sortedIDs(s, e, rel.Order) {
+		cands, ok := rel.refIDs(f.Inverse, r.ID)
+		if !ok {
+			cands = rel.sortedIDs(s, e, rel.Order)
+		}
+		for _, cid := range cands {
 			c := rel.recs[cid]
 			if asInt(c.Vals[f.Inverse]) != r.ID {
 				continue
@@ -394,13 +407,26 @@ func (s *Server) browse(e *env, m *model, ids []int64) ([]*record, error) {
 // ---------------------------------------------------------------------------------------------
 // search
 
+// sortedIDs returns the ids of all records in ascending order. The slice is shared:
+// callers must not modify it (appending is safe, its capacity is capped).
 func (m *model) sortedIDs(s *Server, e *env, order string) []int64 {
-	ids := make([]int64, 0, len(m.recs))
-	for id := range m.recs {
-		ids = append(ids, id)
+	if m.idsStale || len(m.ids) != len(m.recs) {
+		ids := make([]int64, 0, len(m.recs))
+		if m.idsStale {
+			for id := range m.recs {
+				ids = append(ids, id)
+			}
+			sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		} else {
+			for _, id := range m.ids {
+				if m.recs[id] != nil {
+					ids = append(ids, id)
+				}
+			}
+		}
+		m.ids, m.idsStale = ids, false
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	return ids
+	return m.ids[:len(m.ids):len(m.ids)]
 }
 
 type orderTerm struct {
@@ -521,8 +547,12 @@ func (s *Server) search(e *env, m *model, domain []any, offset, limit int, order
 		return nil, err
 	}
 	activeFilter := e.activeTest && m.field("active", s.opts.Version) != nil && !domainMentions(domain, "active")
+	cands, ok := s.candidates(m, node)
+	if !ok {
+		cands = m.sortedIDs(s, e, "")
+	}
 	var rs []*record
-	for _, id := range m.sortedIDs(s, e, "") {
+	for _, id := range cands {
 		r := m.recs[id]
 		if !s.visible(e, m, r) {
 			continue
@@ -832,16 +862,19 @@ func (s *Server) create(e *env, m *model, vals map[string]any) (int64, error) {
 	r.Vals["write_date"] = stamp
 	r.Vals["create_uid"] = e.uid
 	r.Vals["write_uid"] = e.uid
-	m.recs[r.ID] = r
+	m.insert(r)
+	m.beginX2many(r.ID)
 	for _, p := range later {
 		if err := s.applyX2many(e, m, r, p.f, p.cmd); err != nil {
-			delete(m.recs, r.ID)
+			m.endX2many(r.ID)
+			m.remove(r.ID)
 			return 0, err
 		}
 	}
+	m.endX2many(r.ID)
 	if m.afterCreate != nil {
 		if err := m.afterCreate(s, e, r); err != nil {
-			delete(m.recs, r.ID)
+			m.remove(r.ID)
 			return 0, err
 		}
 	}
@@ -875,7 +908,10 @@ func (s *Server) write(e *env, m *model, ids []int64, vals map[string]any) error
 				continue
 			}
 			if f.x2many() {
-				if err := s.applyX2many(e, m, r, f, vals[name]); err != nil {
+				m.beginX2many(r.ID)
+				err := s.applyX2many(e, m, r, f, vals[name])
+				m.endX2many(r.ID)
+				if err != nil {
 					return err
 				}
 				continue
@@ -896,7 +932,7 @@ func (s *Server) write(e *env, m *model, ids []int64, vals map[string]any) error
 				r.Vals[name] = mp
 				continue
 			}
-			r.Vals[name] = v
+			m.setVal(r, name, v)
 		}
 		r.Vals["write_date"] = stamp
 		r.Vals["write_uid"] = e.uid
@@ -930,7 +966,7 @@ func (s *Server) unlink(e *env, m *model, ids []int64) error {
 		}
 	}
 	for _, r := range rs {
-		delete(m.recs, r.ID)
+		m.remove(r.ID)
 		if m.afterUnlink != nil {
 			if err := m.afterUnlink(s, e, r); err != nil {
 				return err
@@ -970,7 +1006,7 @@ func (s *Server) applyX2many(e *env, m *model, r *record, f *fieldDef, v any) er
 		for _, id := range ids {
 			keep[id] = true
 			if c := rel.recs[id]; c != nil {
-				c.Vals[f.Inverse] = r.ID
+				rel.setVal(c, f.Inverse, r.ID)
 			}
 		}
 		for _, id := range current {

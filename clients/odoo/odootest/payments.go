@@ -147,10 +147,9 @@ func registerBeforeCreate(s *Server, e *env, vals map[string]any) error {
 			first = mv
 		}
 		total = total.Add(dec(asFloat(mv.Vals["amount_residual"])))
-		for _, lid := range s.models["account.move.line"].sortedIDs(s, e, "") {
-			l := s.models["account.move.line"].recs[lid]
-			if asInt(l.Vals["move_id"]) == id && l.Vals["display_type"] == "payment_term" && l.Vals["reconciled"] != true {
-				lineIDs = append(lineIDs, lid)
+		for _, l := range s.moveLines(id) {
+			if l.Vals["display_type"] == "payment_term" && l.Vals["reconciled"] != true {
+				lineIDs = append(lineIDs, l.ID)
 			}
 		}
 	}
@@ -280,8 +279,8 @@ func actionCreatePayments(s *Server, e *env, m *model, ids []int64, _ map[string
 		bankAcc := asInt(journal.Vals["default_account_id"])
 		partnerAcc := int64(0)
 		for _, mid := range moveIDs {
-			for _, l := range s.models["account.move.line"].recs {
-				if asInt(l.Vals["move_id"]) == mid && l.Vals["display_type"] == "payment_term" {
+			for _, l := range s.moveLines(mid) {
+				if l.Vals["display_type"] == "payment_term" {
 					partnerAcc = asInt(l.Vals["account_id"])
 				}
 			}

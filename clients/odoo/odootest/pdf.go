@@ -21,12 +21,7 @@ func (s *Server) renderInvoicePDF(e *env, mv *record) []byte {
 		"Invoice Date: " + asString(mv.Vals["invoice_date"]) + "   Due Date: " + asString(mv.Vals["invoice_date_due"]),
 		"",
 	}
-	ml := s.models["account.move.line"]
-	for _, id := range ml.sortedIDs(s, e, "") {
-		l := ml.recs[id]
-		if asInt(l.Vals["move_id"]) != mv.ID {
-			continue
-		}
+	for _, l := range s.moveLines(mv.ID) {
 		switch asString(l.Vals["display_type"]) {
 		case "product":
 			lines = append(lines, fmt.Sprintf("%s  %g x %.2f = %.2f", asString(l.Vals["name"]), asFloat(l.Vals["quantity"]), asFloat(l.Vals["price_unit"]), asFloat(l.Vals["price_subtotal"])))

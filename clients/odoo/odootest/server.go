@@ -101,6 +101,7 @@ func New(opts Options) *Server {
 	}
 	s.lastStamp = opts.Now().UTC().Add(-72 * time.Hour).Truncate(time.Second)
 	s.defineModels()
+	s.buildIndexes()
 	s.bootstrap()
 	if opts.Seed {
 		s.seed()
@@ -360,6 +361,9 @@ func (s *Server) execute(uid int64, modelName, method string, args []any, kwargs
 		s.count(modelName + "." + method)
 	}
 	res, e, err := s.executeLocked(uid, modelName, method, args, kwargs, nil, false)
+	if afterCall != nil {
+		afterCall(s)
+	}
 	var hooks []webhook
 	if err == nil {
 		hooks = s.collectWebhooks(e)
@@ -491,6 +495,8 @@ func (s *Server) restore(sn *snapshot) {
 		m.nextID = sn.nextID[name]
 		m.fields = sn.fields[name]
 		m.fieldOrder = sn.order[name]
+		m.x2many = nil
+		m.reindex()
 	}
 	s.seqs = sn.seqs
 }
