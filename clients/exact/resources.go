@@ -510,110 +510,72 @@ func (s *FinancialPeriodsService) Get(ctx context.Context, division int, id stri
 	return getByGUID[FinancialPeriod](ctx, s.client, division, financialPeriodsPath, id)
 }
 
+// EntryService handles one kind of financial entry (sales or purchase) and its lines: the header resource,
+// deep-inserted lines on POST, and the lines resource for lines added later (Exact refuses new lines in a PUT).
+type EntryService[T any] struct {
+	client    *Client
+	path      string // e.g. salesentry/SalesEntries
+	linesPath string // e.g. salesentry/SalesEntryLines
+	expand    string // the lines' navigation property, e.g. SalesEntryLines
+}
+
 // SalesEntriesService handles salesentry/SalesEntries and their lines.
-type SalesEntriesService service
+type SalesEntriesService = EntryService[SalesEntry]
 
-const (
-	salesEntriesPath    = "salesentry/SalesEntries"
-	salesEntryLinesPath = "salesentry/SalesEntryLines"
-)
+// PurchaseEntriesService handles purchaseentry/PurchaseEntries and their lines.
+type PurchaseEntriesService = EntryService[PurchaseEntry]
 
-// List iterates sales entries (add Expand: []string{"SalesEntryLines"} for lines).
-func (s *SalesEntriesService) List(ctx context.Context, division int, opts *ListOptions) iter.Seq2[*SalesEntry, error] {
-	return list[SalesEntry](ctx, s.client, division, salesEntriesPath, opts)
+func newSalesEntries(c *Client) *SalesEntriesService {
+	return &SalesEntriesService{client: c, path: "salesentry/SalesEntries", linesPath: "salesentry/SalesEntryLines", expand: "SalesEntryLines"}
 }
 
-// Get fetches one sales entry with its lines.
-func (s *SalesEntriesService) Get(ctx context.Context, division int, entryID string) (*SalesEntry, error) {
-	return getByGUID[SalesEntry](ctx, s.client, division, salesEntriesPath, entryID, "SalesEntryLines")
+func newPurchaseEntries(c *Client) *PurchaseEntriesService {
+	return &PurchaseEntriesService{client: c, path: "purchaseentry/PurchaseEntries", linesPath: "purchaseentry/PurchaseEntryLines", expand: "PurchaseEntryLines"}
 }
 
-// Create posts an entry with its SalesEntryLines in one request.
-func (s *SalesEntriesService) Create(ctx context.Context, division int, e *SalesEntry) (*SalesEntry, error) {
-	return create(ctx, s.client, division, salesEntriesPath, e)
+// List iterates entries (add Expand with the lines' property, e.g. "SalesEntryLines", for lines).
+func (s *EntryService[T]) List(ctx context.Context, division int, opts *ListOptions) iter.Seq2[*T, error] {
+	return list[T](ctx, s.client, division, s.path, opts)
+}
+
+// Get fetches one entry with its lines.
+func (s *EntryService[T]) Get(ctx context.Context, division int, entryID string) (*T, error) {
+	return getByGUID[T](ctx, s.client, division, s.path, entryID, s.expand)
+}
+
+// Create posts an entry with its lines in one request.
+func (s *EntryService[T]) Create(ctx context.Context, division int, e *T) (*T, error) {
+	return create(ctx, s.client, division, s.path, e)
 }
 
 // Update changes header fields only (new lines go through CreateLine).
-func (s *SalesEntriesService) Update(ctx context.Context, division int, entryID string, fields Fields) error {
-	return update(ctx, s.client, division, salesEntriesPath, entryID, fields)
+func (s *EntryService[T]) Update(ctx context.Context, division int, entryID string, fields Fields) error {
+	return update(ctx, s.client, division, s.path, entryID, fields)
 }
 
 // Delete removes an entry.
-func (s *SalesEntriesService) Delete(ctx context.Context, division int, entryID string) error {
-	return remove(ctx, s.client, division, salesEntriesPath, entryID)
+func (s *EntryService[T]) Delete(ctx context.Context, division int, entryID string) error {
+	return remove(ctx, s.client, division, s.path, entryID)
 }
 
 // Lines iterates the lines of one entry.
-func (s *SalesEntriesService) Lines(ctx context.Context, division int, entryID string) iter.Seq2[*EntryLine, error] {
-	return list[EntryLine](ctx, s.client, division, salesEntryLinesPath, &ListOptions{Filter: Eq("EntryID", Guid(entryID))})
+func (s *EntryService[T]) Lines(ctx context.Context, division int, entryID string) iter.Seq2[*EntryLine, error] {
+	return list[EntryLine](ctx, s.client, division, s.linesPath, &ListOptions{Filter: Eq("EntryID", Guid(entryID))})
 }
 
 // CreateLine adds a line to an existing entry (l.EntryID required).
-func (s *SalesEntriesService) CreateLine(ctx context.Context, division int, l *EntryLine) (*EntryLine, error) {
-	return create(ctx, s.client, division, salesEntryLinesPath, l)
+func (s *EntryService[T]) CreateLine(ctx context.Context, division int, l *EntryLine) (*EntryLine, error) {
+	return create(ctx, s.client, division, s.linesPath, l)
 }
 
 // UpdateLine changes fields of a line.
-func (s *SalesEntriesService) UpdateLine(ctx context.Context, division int, id string, fields Fields) error {
-	return update(ctx, s.client, division, salesEntryLinesPath, id, fields)
+func (s *EntryService[T]) UpdateLine(ctx context.Context, division int, id string, fields Fields) error {
+	return update(ctx, s.client, division, s.linesPath, id, fields)
 }
 
 // DeleteLine removes a line.
-func (s *SalesEntriesService) DeleteLine(ctx context.Context, division int, id string) error {
-	return remove(ctx, s.client, division, salesEntryLinesPath, id)
-}
-
-// PurchaseEntriesService handles purchaseentry/PurchaseEntries and their lines.
-type PurchaseEntriesService service
-
-const (
-	purchaseEntriesPath    = "purchaseentry/PurchaseEntries"
-	purchaseEntryLinesPath = "purchaseentry/PurchaseEntryLines"
-)
-
-// List iterates purchase entries.
-func (s *PurchaseEntriesService) List(ctx context.Context, division int, opts *ListOptions) iter.Seq2[*PurchaseEntry, error] {
-	return list[PurchaseEntry](ctx, s.client, division, purchaseEntriesPath, opts)
-}
-
-// Get fetches one purchase entry with its lines.
-func (s *PurchaseEntriesService) Get(ctx context.Context, division int, entryID string) (*PurchaseEntry, error) {
-	return getByGUID[PurchaseEntry](ctx, s.client, division, purchaseEntriesPath, entryID, "PurchaseEntryLines")
-}
-
-// Create posts an entry with its PurchaseEntryLines in one request.
-func (s *PurchaseEntriesService) Create(ctx context.Context, division int, e *PurchaseEntry) (*PurchaseEntry, error) {
-	return create(ctx, s.client, division, purchaseEntriesPath, e)
-}
-
-// Update changes header fields only.
-func (s *PurchaseEntriesService) Update(ctx context.Context, division int, entryID string, fields Fields) error {
-	return update(ctx, s.client, division, purchaseEntriesPath, entryID, fields)
-}
-
-// Delete removes an entry.
-func (s *PurchaseEntriesService) Delete(ctx context.Context, division int, entryID string) error {
-	return remove(ctx, s.client, division, purchaseEntriesPath, entryID)
-}
-
-// Lines iterates the lines of one entry.
-func (s *PurchaseEntriesService) Lines(ctx context.Context, division int, entryID string) iter.Seq2[*EntryLine, error] {
-	return list[EntryLine](ctx, s.client, division, purchaseEntryLinesPath, &ListOptions{Filter: Eq("EntryID", Guid(entryID))})
-}
-
-// CreateLine adds a line to an existing entry (l.EntryID required).
-func (s *PurchaseEntriesService) CreateLine(ctx context.Context, division int, l *EntryLine) (*EntryLine, error) {
-	return create(ctx, s.client, division, purchaseEntryLinesPath, l)
-}
-
-// UpdateLine changes fields of a line.
-func (s *PurchaseEntriesService) UpdateLine(ctx context.Context, division int, id string, fields Fields) error {
-	return update(ctx, s.client, division, purchaseEntryLinesPath, id, fields)
-}
-
-// DeleteLine removes a line.
-func (s *PurchaseEntriesService) DeleteLine(ctx context.Context, division int, id string) error {
-	return remove(ctx, s.client, division, purchaseEntryLinesPath, id)
+func (s *EntryService[T]) DeleteLine(ctx context.Context, division int, id string) error {
+	return remove(ctx, s.client, division, s.linesPath, id)
 }
 
 // DocumentsService handles documents/Documents.
