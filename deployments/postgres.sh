@@ -65,7 +65,10 @@ url="postgres://${dbuser}@127.0.0.1:${port}/${dbname}?sslmode=disable"
 
 case "$cmd" in
 url)
-	echo "$url"
+	if [ -f "$datadir/exactsync.port" ]; then
+		port=$(cat "$datadir/exactsync.port")
+	fi
+	echo "postgres://${dbuser}@127.0.0.1:${port}/${dbname}?sslmode=disable"
 	;;
 start)
 	mkdir -p "$datadir"
@@ -78,10 +81,18 @@ start)
 		as_owner "$pgbin/initdb" -D "$datadir" -U "$dbuser" -A trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 ||
 			as_owner "$pgbin/initdb" -D "$datadir" -U "$dbuser" -A trust -E UTF8 --locale=C >/dev/null
 	fi
-	if ! as_owner "$pgbin/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+	if as_owner "$pgbin/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+		port=$(cat "$datadir/exactsync.port" 2>/dev/null || echo "$port")
+	else
+		# Another server on the port (a second checkout, a system PostgreSQL): take the next free one.
+		while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+			port=$((port + 1))
+		done
 		as_owner "$pgbin/pg_ctl" -D "$datadir" -w -t 60 -l "$datadir/server.log" \
 			-o "-h 127.0.0.1 -p $port -k $datadir -c max_connections=200 -c fsync=off" start >/dev/null
+		echo "$port" >"$datadir/exactsync.port"
 	fi
+	url="postgres://${dbuser}@127.0.0.1:${port}/${dbname}?sslmode=disable"
 	if ! as_owner "$pgbin/psql" -h 127.0.0.1 -p "$port" -U "$dbuser" -d postgres -tAc \
 		"SELECT 1 FROM pg_database WHERE datname = '$dbname'" | grep -q 1; then
 		as_owner "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U "$dbuser" "$dbname"
