@@ -141,7 +141,7 @@ func (b BankPayload) Hash() string { return hashJSON(b.Fields("")) }
 func ChangedFields(last, next AccountFields) AccountFields {
 	out := AccountFields{}
 	for _, k := range slices.Sorted(maps.Keys(next)) {
-		if fmt.Sprint(last[k]) != fmt.Sprint(next[k]) || last[k] == nil {
+		if prev, ok := last[k]; !ok || fmt.Sprint(prev) != fmt.Sprint(next[k]) {
 			out[k] = next[k]
 		}
 	}
