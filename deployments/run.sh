@@ -107,12 +107,11 @@ fi
 wait_for "the Odoo simulator" curl -sf -o /dev/null -X POST -H 'Content-Type: text/xml' \
 	--data '<?xml version="1.0"?><methodCall><methodName>version</methodName><params></params></methodCall>' "$ODOO_URL/xmlrpc/2/common"
 
-export EXACTSYNC_HTTP_ADDR=${EXACTSYNC_HTTP_ADDR:-127.0.0.1:9090}
-EXACTSYNC_LOG_FORMAT=${EXACTSYNC_LOG_FORMAT:-console} .bin/worker >>.data/worker.log 2>&1 &
-pids+=($!)
-wait_for "the worker" curl -sf "http://$EXACTSYNC_HTTP_ADDR/healthz"
-log "worker polling task queue exactsync; metrics at http://$EXACTSYNC_HTTP_ADDR/metrics, logs in .data/worker.log"
+if [ -n "${EXACT_BASE_URL:-}" ]; then
+	wait_for "Exact" curl -s -o /dev/null "$EXACT_BASE_URL/api/v1/current/Me"
+fi
 
+# Connect before the worker starts, so no sync runs with the tokens of a previous run.
 if [ -n "$simulated" ]; then
 	# The simulators start afresh each run, so links to their old records are forgotten.
 	.bin/starter forget >/dev/null 2>&1 || true
@@ -122,6 +121,13 @@ if [ -n "$simulated" ] || ! .bin/starter connected >/dev/null 2>&1; then
 	.bin/starter connect exact --no-schedule ${EXACT_DIVISION:+--division "$EXACT_DIVISION"} "${exact_args[@]}"
 	.bin/starter mappings suggest --apply
 fi
+
+export EXACTSYNC_HTTP_ADDR=${EXACTSYNC_HTTP_ADDR:-127.0.0.1:9090}
+EXACTSYNC_LOG_FORMAT=${EXACTSYNC_LOG_FORMAT:-console} .bin/worker >>.data/worker.log 2>&1 &
+pids+=($!)
+wait_for "the worker" curl -sf "http://$EXACTSYNC_HTTP_ADDR/healthz"
+log "worker polling task queue exactsync; metrics at http://$EXACTSYNC_HTTP_ADDR/metrics, logs in .data/worker.log"
+
 .bin/starter odoo install-webhooks --public-url "http://$EXACTSYNC_HTTP_ADDR" --install-module ||
 	log "webhooks not installed; polling every minute keeps the sync going"
 .bin/starter schedule --every "${EXACTSYNC_POLL_EVERY:-60s}"

@@ -87,5 +87,9 @@ func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Conne
 	if err := h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: "exactsync: connection (re)connected"}); err != nil {
 		return fmt.Errorf("unpause schedule %s: %w", id, err)
 	}
+	// Poll now rather than at the next interval, as a new schedule does.
+	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP}); err != nil {
+		return fmt.Errorf("trigger schedule %s: %w", id, err)
+	}
 	return nil
 }
