@@ -41,10 +41,13 @@ type stack struct {
 
 const testRedirect = "http://127.0.0.1:1/exact/callback"
 
-func newStack(t testing.TB) *stack {
+// newStack starts the whole system. Exact's real budget is 60 calls a minute; unless opts say otherwise the
+// tests run it as 60 calls a second, so the 429 path is exercised without waiting minutes.
+func newStack(t testing.TB, opts ...func(*exacttest.Options)) *stack {
 	t.Helper()
 	ctx := context.Background()
-	s := &stack{t: t, ts: temporaltest.Start(t), exact: exacttest.NewServer(t), odoo: odootest.NewServer(t)}
+	ex := exacttest.NewServer(t, append([]func(*exacttest.Options){func(o *exacttest.Options) { o.MinuteWindow = time.Second }}, opts...)...)
+	s := &stack{t: t, ts: temporaltest.Start(t), exact: ex, odoo: odootest.NewServer(t)}
 	s.div = s.exact.DefaultDivision()
 	dbURL := pgtest.URL(t)
 	key := store.NewKey()

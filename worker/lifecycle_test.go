@@ -1,8 +1,11 @@
 package main
 
 import (
+	"strings"
+
 	"context"
 	"errors"
+	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"testing"
 	"time"
 
@@ -76,10 +79,12 @@ func TestScheduleSyncsAndDeadTokenPausesTheConnection(t *testing.T) {
 	if err := workflows.StartContactSync(ctx, s.ts.Client, s.conn, id); err != nil {
 		t.Fatal(err)
 	}
+	// The run that meets the dead token stops with ReconsentNeeded; a run behind it (the schedule's) finds the
+	// connection paused already. Either way it stops without retrying.
 	_, err = s.wait(id)
 	var app *temporal.ApplicationError
-	if !errors.As(err, &app) || app.Type() != activities.ErrTypeReconsent {
-		t.Fatalf("err = %v, want ReconsentNeeded", err)
+	if !errors.As(err, &app) || (app.Type() != activities.ErrTypeReconsent && app.Type() != activities.ErrTypePaused) {
+		t.Fatalf("err = %v, want ReconsentNeeded or ConnectionPaused", err)
 	}
 	conn, err := s.st.ConnectionByID(ctx, s.conn.ID)
 	if err != nil {
@@ -99,4 +104,20 @@ func TestScheduleSyncsAndDeadTokenPausesTheConnection(t *testing.T) {
 	if res := s.detect(); !res.Paused || res.Started != 0 {
 		t.Errorf("detector on a paused connection = %+v, want paused and nothing started", res)
 	}
+}
+
+// A division whose minutely budget runs out mid-sync: the syncs wait for the reset (Temporal's NextRetryDelay)
+// and finish, each partner still exactly once.
+func TestRateLimitedDivisionWaitsForTheReset(t *testing.T) {
+	s := newStack(t, func(o *exacttest.Options) { o.MinutelyLimit = 8; o.MinuteWindow = 2 * time.Second })
+	s.settle(nil)
+	s.exact.ResetCalls()
+	ids := s.createPartners("Budget", 16)
+	s.settle(ids)
+	s.assertOneAccountEach(ids)
+	if !strings.Contains(s.logs.String(), activities.ErrTypeRateLimited) {
+		t.Error("no sync waited for the budget; the test does not exercise the limit")
+	}
+	c := s.exact.Calls()
+	t.Logf("answers by status: %v", c.ByStatus)
 }

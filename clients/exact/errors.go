@@ -172,7 +172,10 @@ type RateLimitError struct {
 }
 
 func (e *RateLimitError) Error() string {
-	s := e.APIError.Error()
+	s := "exact: rate limited (no call made: the budget is used up)"
+	if e.APIError != nil {
+		s = e.APIError.Error()
+	}
 	if !e.Reset.IsZero() {
 		s += fmt.Sprintf(" (%s limit, resets %s)", e.Window, e.Reset.UTC().Format(time.RFC3339))
 	}

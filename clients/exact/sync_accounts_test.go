@@ -49,3 +49,10 @@ func TestAccountsSyncSince(t *testing.T) {
 		t.Errorf("after an update SyncSince(max) = %+v, want just %s", changed, a.ID)
 	}
 }
+
+func TestRateLimitErrorWithoutResponse(t *testing.T) {
+	e := &exact.RateLimitError{Window: "minutely"}
+	if e.Error() == "" || e.Unwrap() != nil {
+		t.Errorf("Error() = %q, Unwrap() = %v; want a message and no wrapped error", e.Error(), e.Unwrap())
+	}
+}

@@ -76,6 +76,8 @@ type Counters struct {
 	// division; the token endpoint counts as "POST 0 oauth2/token".
 	ByEndpoint map[string]int
 	Total      int
+	// ByStatus counts the answers by HTTP status (0: a response dropped after the write).
+	ByStatus map[int]int
 }
 
 // Server is an in-memory Exact Online.
@@ -89,6 +91,7 @@ type Server struct {
 	access   map[string]*accessToken
 	refresh  map[string]*refreshToken
 	calls    map[string]int
+	statuses map[int]int
 	total    int
 	faults   Faults
 	rng      *rand.Rand
@@ -204,9 +207,12 @@ func (s *Server) AddDivision(code int, description string) {
 func (s *Server) Calls() Counters {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := Counters{ByEndpoint: make(map[string]int, len(s.calls)), Total: s.total}
+	c := Counters{ByEndpoint: make(map[string]int, len(s.calls)), Total: s.total, ByStatus: map[int]int{}}
 	for k, v := range s.calls {
 		c.ByEndpoint[k] = v
+	}
+	for k, v := range s.statuses {
+		c.ByStatus[k] = v
 	}
 	return c
 }
@@ -216,6 +222,7 @@ func (s *Server) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = map[string]int{}
+	s.statuses = map[int]int{}
 	s.total = 0
 }
 
@@ -370,6 +377,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) log(r *http.Request, status int) {
+	s.mu.Lock()
+	if s.statuses == nil {
+		s.statuses = map[int]int{}
+	}
+	s.statuses[status]++
+	s.mu.Unlock()
 	if s.opts.Logger == nil {
 		return
 	}
