@@ -118,13 +118,13 @@ func (s *stack) wait(partnerID int64) (workflows.ContactResult, error) {
 	return res, err
 }
 
-// settle runs detection and waits for all syncs, twice: the write-back of Exact IDs changes the partners in
+// settle runs detection and waits for the syncs it started and those of ids, twice: the write-back of Exact IDs changes the partners in
 // Odoo, and the second round must find nothing to send.
 func (s *stack) settle(ids []int64) {
 	s.t.Helper()
 	for range 2 {
-		s.detect()
-		for _, id := range ids {
+		started := s.detect().PartnerIDs
+		for _, id := range append(started, ids...) {
 			if _, err := s.wait(id); err != nil {
 				s.t.Fatalf("sync of partner %d: %v", id, err)
 			}

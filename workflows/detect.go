@@ -20,9 +20,10 @@ type DetectInput struct {
 
 // DetectResult counts what a detector run did.
 type DetectResult struct {
-	Pages   int
-	Started int
-	Paused  bool
+	Pages      int
+	Started    int
+	PartnerIDs []int64 // whose sync was started (or signalled)
+	Paused     bool
 }
 
 // DetectContacts asks Odoo for partners changed since the stored (write_date, id) cursor and starts one
@@ -49,6 +50,7 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 				return res, err
 			}
 			res.Started += len(page.PartnerIDs)
+			res.PartnerIDs = append(res.PartnerIDs, page.PartnerIDs...)
 		}
 		if page.Cursor != "" {
 			if err := workflow.ExecuteActivity(quick(ctx), a.SaveCursor,
