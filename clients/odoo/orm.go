@@ -185,11 +185,12 @@ func (c *Client) SearchRead(ctx context.Context, model string, domain Domain, fi
 	return c.searchRead(ctx, model, domain, fs, opt)
 }
 
-func (c *Client) searchRead(ctx context.Context, model string, domain Domain, fields []any, opt SearchReadOptions) ([]Record, error) {
+// kwargs are the named arguments search and search_read share.
+func (opt SearchReadOptions) kwargs(domain Domain) map[string]any {
 	if domain == nil {
 		domain = Domain{}
 	}
-	kw := map[string]any{"domain": domain.wire(), "fields": fields}
+	kw := map[string]any{"domain": domain.wire()}
 	if opt.Offset > 0 {
 		kw["offset"] = opt.Offset
 	}
@@ -202,6 +203,12 @@ func (c *Client) searchRead(ctx context.Context, model string, domain Domain, fi
 	if len(opt.Context) > 0 {
 		kw["context"] = opt.Context
 	}
+	return kw
+}
+
+func (c *Client) searchRead(ctx context.Context, model string, domain Domain, fields []any, opt SearchReadOptions) ([]Record, error) {
+	kw := opt.kwargs(domain)
+	kw["fields"] = fields
 	raw, err := c.call(ctx, model, "search_read", nil, kw)
 	if err != nil {
 		return nil, err
@@ -232,22 +239,7 @@ func (c *Client) read(ctx context.Context, model string, ids []int64, fields []a
 
 // Search returns the ids of the records matching domain.
 func (c *Client) Search(ctx context.Context, model string, domain Domain, opt SearchReadOptions) ([]int64, error) {
-	if domain == nil {
-		domain = Domain{}
-	}
-	kw := map[string]any{"domain": domain.wire()}
-	if opt.Offset > 0 {
-		kw["offset"] = opt.Offset
-	}
-	if opt.Limit > 0 {
-		kw["limit"] = opt.Limit
-	}
-	if opt.Order != "" {
-		kw["order"] = opt.Order
-	}
-	if len(opt.Context) > 0 {
-		kw["context"] = opt.Context
-	}
+	kw := opt.kwargs(domain)
 	raw, err := c.call(ctx, model, "search", nil, kw)
 	if err != nil {
 		return nil, err
