@@ -19,14 +19,15 @@ type mappingRow struct {
 }
 
 // mappingRows reads the Odoo side, the stored mappings and the Exact codes, and says per row: ok, missing or
-// invalid (the stored code does not exist in the division).
-func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []string) ([]mappingRow, error) {
+// invalid (the stored code does not exist in the division). It also returns the Exact codes it read, by kind.
+func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []string) ([]mappingRow, map[string][]string, error) {
 	cl := activities.NewClients(e.store, e.logger)
 	oc, err := cl.Odoo(ctx, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var rows []mappingRow
+	codesByKind := map[string][]string{}
 	for _, kind := range kinds {
 		type item struct {
 			id   int64
@@ -37,7 +38,7 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 		case store.MapPaymentTerm:
 			terms, err := oc.PaymentTerms(ctx)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, t := range terms {
 				items = append(items, item{t.ID, t.Name})
@@ -45,7 +46,7 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 		case store.MapJournal:
 			js, err := oc.Journals(ctx)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, j := range js {
 				if j.Type == "sale" || j.Type == "purchase" {
@@ -55,7 +56,7 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 		case store.MapTax:
 			ts, err := oc.Taxes(ctx)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, t := range ts {
 				items = append(items, item{t.ID, t.Name + " (" + t.TypeTaxUse + ")"})
@@ -63,21 +64,22 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 		case store.MapAccount:
 			as, err := oc.Accounts(ctx)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, a := range as {
 				items = append(items, item{a.ID, a.Code + " " + a.Name})
 			}
 		default:
-			return nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax or account", kind)
+			return nil, nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax or account", kind)
 		}
-		codes, err := validCodes(ctx, e, conn, kind)
+		codes, err := validCodes(ctx, cl, conn, kind)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		codesByKind[kind] = codes
 		stored, err := e.store.Mappings(ctx, conn.ID, kind)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		byID := map[int64]string{}
 		for _, m := range stored {
@@ -94,7 +96,7 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 			rows = append(rows, r)
 		}
 	}
-	return rows, nil
+	return rows, codesByKind, nil
 }
 
 func kindsFlag(v string) []string {
@@ -111,7 +113,7 @@ func mappingsList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := mappingRows(ctx, e, conn, kindsFlag(*kind))
+	rows, _, err := mappingRows(ctx, e, conn, kindsFlag(*kind))
 	if err != nil {
 		return err
 	}
@@ -142,14 +144,11 @@ func mappingsSet(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rows, err := mappingRows(ctx, e, conn, []string{*kind})
+	rows, codes, err := mappingRows(ctx, e, conn, []string{*kind})
 	if err != nil {
 		return err
 	}
-	check, err := validCodes(ctx, e, conn, *kind)
-	if err != nil {
-		return err
-	}
+	check := codes[*kind]
 	if !slices.Contains(check, strings.TrimSpace(*code)) {
 		return fmt.Errorf("mappings set: %q is not a %s code in Exact division %d (valid: %s)", *code, *kind, conn.ExactDivision, strings.Join(check, ", "))
 	}
@@ -166,9 +165,9 @@ func mappingsSet(ctx context.Context, e *env, args []string) error {
 	return fmt.Errorf("mappings set: Odoo has no %s with id %d", *kind, *odooID)
 }
 
-// validCodes lists the Exact codes of a kind, through the same reads as mappingRows.
-func validCodes(ctx context.Context, e *env, conn store.Connection, kind string) ([]string, error) {
-	ec, err := activities.NewClients(e.store, e.logger).Exact(ctx, conn)
+// validCodes lists the Exact codes of a kind in the connection's division.
+func validCodes(ctx context.Context, cl *activities.Clients, conn store.Connection, kind string) ([]string, error) {
+	ec, err := cl.Exact(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
