@@ -183,17 +183,9 @@ func (c *Client) PostedMoves(ctx context.Context, f MoveFilter, limit int) (*Mov
 // in the order of ids. A missing id fails with ErrNotFound.
 func (c *Client) Moves(ctx context.Context, ids []int64) (*MoveBatch, error) {
 	ids = uniq(ids)
-	fields, err := c.existing(ctx, "account.move", moveFields)
+	recs, err := c.readAll(ctx, "account.move", "moves", ids, moveFields)
 	if err != nil {
 		return nil, err
-	}
-	recs, err := c.read(ctx, "account.move", ids, fields)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != len(ids) {
-		return nil, &Fault{Model: "account.move", Method: "read", Name: "odoo.exceptions.MissingError",
-			Message: fmt.Sprintf("asked for %d moves, got %d", len(ids), len(recs)), class: Validation, notFound: true}
 	}
 	batch, err := c.completeMoves(ctx, recs)
 	if err != nil {

@@ -237,6 +237,24 @@ func (c *Client) read(ctx context.Context, model string, ids []int64, fields []a
 	return records(raw, model, "read")
 }
 
+// readAll reads the fields of model that this server has, for every one of ids; a missing record fails with
+// ErrNotFound (Odoo's read silently leaves out records it cannot see).
+func (c *Client) readAll(ctx context.Context, model, what string, ids []int64, wanted []string) ([]Record, error) {
+	fields, err := c.existing(ctx, model, wanted)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := c.read(ctx, model, ids, fields)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != len(ids) {
+		return nil, &Fault{Model: model, Method: "read", Name: "odoo.exceptions.MissingError",
+			Message: fmt.Sprintf("asked for %d %s, got %d", len(ids), what, len(recs)), class: Validation, notFound: true}
+	}
+	return recs, nil
+}
+
 // Search returns the ids of the records matching domain.
 func (c *Client) Search(ctx context.Context, model string, domain Domain, opt SearchReadOptions) ([]int64, error) {
 	kw := opt.kwargs(domain)

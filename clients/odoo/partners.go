@@ -68,17 +68,9 @@ func (c *Client) Partners(ctx context.Context, ids []int64, extraFields ...strin
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	fields, err := c.existing(ctx, "res.partner", append(append([]string{}, partnerFields...), extraFields...))
+	recs, err := c.readAll(ctx, "res.partner", "partners", ids, append(append([]string{}, partnerFields...), extraFields...))
 	if err != nil {
 		return nil, err
-	}
-	recs, err := c.read(ctx, "res.partner", ids, fields)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) != len(ids) {
-		return nil, &Fault{Model: "res.partner", Method: "read", Name: "odoo.exceptions.MissingError",
-			Message: fmt.Sprintf("asked for %d partners, got %d", len(ids), len(recs)), class: Validation, notFound: true}
 	}
 	byID := make(map[int64]*Partner, len(recs))
 	partners := make([]Partner, len(recs))
