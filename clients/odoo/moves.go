@@ -344,3 +344,51 @@ func decodeMoveLine(r Record, places int32) (MoveLine, error) {
 	}
 	return l, nil
 }
+
+// PostMoves posts draft moves (action_post) and reads their state back: every
+// move must be posted afterwards, else a Validation fault names the ones that
+// are not. Odoo refuses to post a move that is already posted.
+func (c *Client) PostMoves(ctx context.Context, ids []int64) error {
+	return c.moveAction(ctx, ids, "action_post", "posted")
+}
+
+// ResetMovesToDraft resets posted or cancelled moves to draft (button_draft).
+// Odoo keeps the move's name, and un-reconciles its payments.
+func (c *Client) ResetMovesToDraft(ctx context.Context, ids []int64) error {
+	return c.moveAction(ctx, ids, "button_draft", "draft")
+}
+
+// CancelMoves cancels moves (button_cancel): a posted move is cancelled and
+// keeps its name; a never-posted draft keeps "/".
+func (c *Client) CancelMoves(ctx context.Context, ids []int64) error {
+	return c.moveAction(ctx, ids, "button_cancel", "cancel")
+}
+
+// moveAction runs a state-changing account.move button and confirms the new
+// state by reading it back: these methods return None or False, so their
+// answer says nothing (over XML-RPC a None answer is a fault raised after the
+// commit, which the transport turns into success).
+func (c *Client) moveAction(ctx context.Context, ids []int64, method, want string) error {
+	ids = uniq(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := c.call(ctx, "account.move", method, []any{ids}, nil); err != nil {
+		return err
+	}
+	recs, err := c.readAll(ctx, "account.move", "moves", ids, []string{"id", "name", "state"})
+	if err != nil {
+		return err
+	}
+	var wrong []string
+	for _, r := range recs {
+		d := NewDecoder(r)
+		if state := d.String("state"); state != want {
+			wrong = append(wrong, fmt.Sprintf("%d (%s) is %s", d.Int("id"), d.String("name"), state))
+		}
+	}
+	if len(wrong) > 0 {
+		return validationFault("account.move", method, fmt.Sprintf("after %s, want %s: move %v", method, want, wrong), false)
+	}
+	return nil
+}

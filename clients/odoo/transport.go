@@ -17,7 +17,10 @@ import (
 // both wire protocols can express: args is empty (model methods such as
 // search_read, create, fields_get) or holds exactly one []int64 of record ids
 // (record methods such as read, write, action_post); every other parameter is
-// named in kwargs, including "context".
+// named in kwargs, including "context". Each transport renders that convention
+// the way its server accepts it: XML-RPC passes create's vals_list
+// positionally (Odoo 16–19 read it from args[0] and fail with IndexError when
+// it is named), JSON-2 names everything.
 type Transport interface {
 	// Name is "xmlrpc" or "json2".
 	Name() string
@@ -56,9 +59,40 @@ func (t *xmlrpcTransport) Call(ctx context.Context, model, method string, args [
 	if kwargs == nil {
 		kwargs = map[string]any{}
 	}
+	args, kwargs = positional(method, args, kwargs)
 	return t.do(ctx, "/xmlrpc/2/object", model, method, "execute_kw",
 		t.db, t.uid, t.key, model, method, args, kwargs)
 }
+
+// positionalOnly names the parameters that Odoo's XML-RPC dispatcher reads
+// from the positional arguments: api.model_create_multi's create takes
+// args[0], so a named vals_list answers fault 1 IndexError and rolls back.
+var positionalOnly = map[string]string{"create": "vals_list"}
+
+// positional moves a method's positional-only parameter out of kwargs into
+// args (after the record ids, when there are any).
+func positional(method string, args []any, kwargs map[string]any) ([]any, map[string]any) {
+	name, ok := positionalOnly[method]
+	if !ok {
+		return args, kwargs
+	}
+	v, ok := kwargs[name]
+	if !ok {
+		return args, kwargs
+	}
+	kw := make(map[string]any, len(kwargs)-1)
+	for k, x := range kwargs {
+		if k != name {
+			kw[k] = x
+		}
+	}
+	return append(append([]any{}, args...), v), kw
+}
+
+// noneMarshalled is the end of the fault Odoo's XML-RPC layer answers when a
+// method returned None: the method ran and its transaction was committed
+// before the answer failed to marshal (observed on 17, 18 and 19).
+const noneMarshalled = "cannot marshal None unless allow_none is enabled"
 
 // version calls common.version().
 func (t *xmlrpcTransport) version(ctx context.Context) (any, error) {
@@ -113,6 +147,11 @@ func decodeXMLRPCResponse(data []byte, model, method, secret string) (any, error
 			return nil, fmt.Errorf("odoo: %s.%s: decode fault: %w", model, method, err)
 		}
 		text, _ := m["faultString"].(string)
+		if strings.HasSuffix(strings.TrimSpace(text), noneMarshalled) {
+			// The method returned None after committing: success with nothing to say,
+			// as JSON-2 answers null for the same call.
+			return nil, nil
+		}
 		text = redact(text, secret)
 		switch code := m["faultCode"].(type) {
 		case int64:
