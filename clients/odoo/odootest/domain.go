@@ -308,6 +308,10 @@ func (s *Server) evalScalar(f *fieldDef, v any, empty bool, op string, want any)
 	case "like", "ilike", "=like", "=ilike":
 		return likeMatch(a, b, op), nil
 	}
+	if f.Type == "datetime" {
+		// the stored value keeps its microseconds: write_date > 'S' matches S.5, = 'S' does not
+		return compareOp(strings.Compare(datetimeKey(a, ""), datetimeKey(b, op)), op), nil
+	}
 	return compareOp(strings.Compare(a, b), op), nil
 }
 

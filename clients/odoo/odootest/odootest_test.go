@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -242,28 +243,87 @@ func TestOrderLimitOffset(t *testing.T) {
 	})
 }
 
-func TestWriteDateCursor(t *testing.T) {
-	s := NewServer(t)
+// clock is a settable Options.Now.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// TestWriteDateMicroseconds: like PostgreSQL under Odoo, write_date keeps microseconds, is read in
+// whole seconds, and domains and ordering use the precise value.
+func TestWriteDateMicroseconds(t *testing.T) {
+	sec := time.Date(2026, 12, 1, 23, 14, 5, 0, time.UTC)
+	clk := &clock{now: sec.Add(-time.Hour)}
+	s := NewServer(t, func(o *Options) { o.Now = clk.Now })
 	r := newRPC(t, s)
-	start := r.searchRead("res.partner", []any{}, []any{"write_date"}, map[string]any{"order": "write_date desc, id desc", "limit": int64(1)})[0]["write_date"].(string)
-	var ids []int64
-	for i := 0; i < 3; i++ {
-		ids = append(ids, r.must("res.partner", "create", []any{map[string]any{"name": fmt.Sprintf("Cursor %d", i)}}, nil).(int64))
+	create := func(name string, at time.Time) int64 {
+		t.Helper()
+		clk.Set(at)
+		return r.must("res.partner", "create", []any{map[string]any{"name": name}}, nil).(int64)
 	}
-	r.must("res.partner", "write", []any{[]any{ids[0]}, map[string]any{"city": "Delft"}}, nil)
-	rows := r.searchRead("res.partner", []any{[]any{"write_date", ">", start}}, []any{"name", "write_date"}, map[string]any{"order": "write_date asc, id asc"})
-	var names []string
-	prev := start
+	before := create("Cursor before", sec.Add(-time.Second+100*time.Millisecond))
+	a := create("Cursor A", sec.Add(200*time.Millisecond))
+	b := create("Cursor B", sec.Add(500*time.Millisecond))
+	clk.Set(sec.Add(800 * time.Millisecond))
+	r.must("res.partner", "write", []any{[]any{a}, map[string]any{"city": "Delft"}}, nil)
+	clk.Set(sec.Add(900 * time.Millisecond))
+	pair := r.must("res.partner", "create", []any{[]any{map[string]any{"name": "Cursor C"}, map[string]any{"name": "Cursor D"}}}, nil).([]any)
+
+	const S = "2026-12-01 23:14:05"
+	rows := r.searchRead("res.partner", []any{[]any{"id", "in", []any{a, b, pair[0], pair[1]}}}, []any{"write_date", "create_date"}, nil)
 	for _, row := range rows {
-		names = append(names, row["name"].(string))
-		wd := row["write_date"].(string)
-		if wd <= prev {
-			t.Errorf("write_date %s not after %s", wd, prev)
+		if row["write_date"] != S {
+			t.Errorf("partner %v write_date = %v, want %s (whole seconds, shared within the second)", row["id"], row["write_date"], S)
 		}
-		prev = wd
 	}
-	if want := []string{"Cursor 1", "Cursor 2", "Cursor 0"}; !reflect.DeepEqual(names, want) {
-		t.Errorf("changed since cursor = %v, want %v", names, want)
+	ids := func(domain []any, order string) []int64 {
+		t.Helper()
+		domain = append([]any{[]any{"name", "=like", "Cursor %"}}, domain...)
+		var out []int64
+		for _, row := range r.searchRead("res.partner", domain, []any{"id"}, map[string]any{"order": order}) {
+			out = append(out, row["id"].(int64))
+		}
+		return out
+	}
+	c, d := pair[0].(int64), pair[1].(int64)
+	for _, tc := range []struct {
+		op   string
+		val  string
+		want []int64
+	}{
+		{">", S, []int64{a, b, c, d}},
+		{">=", S, []int64{a, b, c, d}},
+		{"=", S, nil},
+		{"<", S, []int64{before}},
+		{"<=", S, []int64{before}},
+		{">", "2026-12-01 23:14:04", []int64{before, a, b, c, d}},
+		{"<", "2026-12-01 23:14:06", []int64{before, a, b, c, d}},
+		{">", "2026-12-01", nil},
+		{">=", "2026-12-01", []int64{before, a, b, c, d}},
+	} {
+		got := ids([]any{[]any{"write_date", tc.op, tc.val}}, "id")
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("write_date %s %q = %v, want %v", tc.op, tc.val, got, tc.want)
+		}
+	}
+	// b (S.5) before a (written at S.8), though both read S and a has the lower id
+	if got, want := ids(nil, "write_date asc, id asc"), []int64{before, b, a, c, d}; !reflect.DeepEqual(got, want) {
+		t.Errorf("order write_date asc = %v, want %v", got, want)
+	}
+	if got, want := ids(nil, "write_date desc, id asc"), []int64{c, d, a, b, before}; !reflect.DeepEqual(got, want) {
+		t.Errorf("order write_date desc = %v, want %v", got, want)
 	}
 }
 

@@ -13,6 +13,9 @@ import (
 const (
 	dateLayout = "2006-01-02"
 	dtLayout   = "2006-01-02 15:04:05"
+	// dtStoreLayout is how create_date and write_date are stored: PostgreSQL keeps microseconds,
+	// Odoo returns whole seconds.
+	dtStoreLayout = "2006-01-02 15:04:05.000000"
 )
 
 // fieldDef describes one field of a model.
@@ -226,16 +229,32 @@ func (s *Server) newEnv(uid int64, ctx map[string]any) (*env, error) {
 	return e, nil
 }
 
+// stampFor is the time of the call's transaction, as PostgreSQL's now() gives it to Odoo: every record
+// one call creates or writes shares it, and so may records written by other calls in the same
+// microsecond. It is stored with microseconds (dtStoreLayout) and read in whole seconds (format).
 func (s *Server) stampFor(e *env) string {
 	if e.stamp == "" {
-		now := s.now().UTC().Truncate(time.Second)
-		if !now.After(s.lastStamp) {
-			now = s.lastStamp.Add(time.Second)
-		}
-		s.lastStamp = now
-		e.stamp = now.Format(dtLayout)
+		e.stamp = s.now().UTC().Truncate(time.Microsecond).Format(dtStoreLayout)
 	}
 	return e.stamp
+}
+
+// datetimeKey widens a stored or literal datetime to dtStoreLayout, so that comparing two keys as
+// strings compares them the way PostgreSQL compares timestamps: "S" is "S.000000", which sorts before
+// "S.5". A date-only literal becomes midnight, or 23:59:59 for ">" and "<=" (Odoo's expression.py).
+func datetimeKey(v, op string) string {
+	switch {
+	case len(v) == len(dateLayout):
+		if op == ">" || op == "<=" {
+			return v + " 23:59:59.000000"
+		}
+		return v + " 00:00:00.000000"
+	case len(v) == len(dtLayout):
+		return v + ".000000"
+	case len(v) > len(dtLayout) && v[len(dtLayout)] == '.' && len(v) < len(dtStoreLayout):
+		return v + strings.Repeat("0", len(dtStoreLayout)-len(v))
+	}
+	return v
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -335,6 +354,9 @@ func (s *Server) format(e *env, f *fieldDef, v any, load string) any {
 		str, _ := v.(string)
 		if str == "" {
 			return false
+		}
+		if f.Type == "datetime" && len(str) > len(dtLayout) {
+			return str[:len(dtLayout)] // Odoo reads datetimes in whole seconds
 		}
 		return str
 	case "integer":
@@ -494,6 +516,9 @@ func (s *Server) sortKey(e *env, m *model, r *record, f *fieldDef) any {
 		return int64(0)
 	}
 	str, _ := v.(string)
+	if f.Type == "datetime" {
+		return datetimeKey(str, "")
+	}
 	return str
 }
 

@@ -53,7 +53,6 @@ type Server struct {
 	mainCompany int64
 	companies   []int64
 	uid         int64
-	lastStamp   time.Time
 	calls       Counters
 	faults      Faults
 	rnd         *rand.Rand
@@ -99,7 +98,6 @@ func New(opts Options) *Server {
 		seqs:   map[string]int{},
 		models: map[string]*model{},
 	}
-	s.lastStamp = opts.Now().UTC().Add(-72 * time.Hour).Truncate(time.Second)
 	s.defineModels()
 	s.buildIndexes()
 	s.bootstrap()
@@ -464,11 +462,10 @@ type snapshot struct {
 	fields map[string]map[string]*fieldDef
 	order  map[string][]string
 	seqs   map[string]int
-	stamp  time.Time
 }
 
 func (s *Server) snapshot() *snapshot {
-	sn := &snapshot{recs: map[string]map[int64]*record{}, nextID: map[string]int64{}, fields: map[string]map[string]*fieldDef{}, order: map[string][]string{}, seqs: map[string]int{}, stamp: s.lastStamp}
+	sn := &snapshot{recs: map[string]map[int64]*record{}, nextID: map[string]int64{}, fields: map[string]map[string]*fieldDef{}, order: map[string][]string{}, seqs: map[string]int{}}
 	for name, m := range s.models {
 		rs := make(map[int64]*record, len(m.recs))
 		for id, r := range m.recs {
