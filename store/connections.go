@@ -174,3 +174,23 @@ func (s *Store) ConnectionByWebhookSecret(ctx context.Context, secret string) (C
 	}
 	return s.scanConnection(s.pool.QueryRow(ctx, `SELECT `+connectionColumns+` FROM connections WHERE webhook_secret = $1`, secret))
 }
+
+// MinWebhookSecretLen is the shortest webhook secret ReplaceWebhookSecret accepts (`starter connect odoo` and
+// `starter odoo install-webhooks --rotate-secret` make 48 hex digits).
+const MinWebhookSecretLen = 32
+
+// ReplaceWebhookSecret gives a connection a new webhook secret. The old one stops authenticating at once:
+// ConnectionByWebhookSecret no longer finds it.
+func (s *Store) ReplaceWebhookSecret(ctx context.Context, id int64, secret string) error {
+	if len(secret) < MinWebhookSecretLen || strings.TrimSpace(secret) != secret {
+		return fmt.Errorf("store: a webhook secret needs at least %d characters and no spaces", MinWebhookSecretLen)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE connections SET webhook_secret = $2, updated_at = now() WHERE id = $1`, id, secret)
+	if err != nil {
+		return fmt.Errorf("store: replace webhook secret: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
