@@ -203,23 +203,43 @@ func validCodes(ctx context.Context, cl *activities.Clients, conn store.Connecti
 	return nil, fmt.Errorf("unknown mapping kind %q", kind)
 }
 
-// SuggestPaymentConditions pairs Odoo payment terms with Exact payment conditions of the same number of days
-// (an Odoo term's days are its last line's). Terms with several instalments or no match stay unmapped.
-func SuggestPaymentConditions(terms []odoo.PaymentTerm, conds []exact.PaymentCondition) map[int64]string {
-	out := map[int64]string{}
-	for _, t := range terms {
-		if len(t.Lines) != 1 {
-			continue
-		}
-		days := t.Lines[0].NbDays
-		for _, c := range conds {
-			if int64(c.PaymentDays) == days && c.PaymentEndOfMonths == 0 {
-				out[t.ID] = strings.TrimSpace(c.Code)
-				break
-			}
+// earlyDiscounts reads the early-payment discounts of Odoo 17+ payment terms (early_discount,
+// discount_percentage, discount_days), which the client's PaymentTerm does not carry. A server without those fields
+// (Odoo 16) has none: the result is empty.
+func earlyDiscounts(ctx context.Context, oc *odoo.Client, terms []odoo.PaymentTerm) (map[int64]activities.EarlyDiscount, error) {
+	out := map[int64]activities.EarlyDiscount{}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	fields, err := oc.FieldsGet(ctx, "account.payment.term")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []string{"early_discount", "discount_percentage", "discount_days"} {
+		if _, ok := fields[f]; !ok {
+			return out, nil
 		}
 	}
-	return out
+	ids := make([]int64, len(terms))
+	for i, t := range terms {
+		ids[i] = t.ID
+	}
+	recs, err := oc.Read(ctx, "account.payment.term", ids, []string{"id", "early_discount", "discount_percentage", "discount_days"})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		d := odoo.NewDecoder(r)
+		id, on := d.Int("id"), d.Bool("early_discount")
+		disc := activities.EarlyDiscount{Percentage: d.Decimal("discount_percentage", -1), Days: d.Int("discount_days")}
+		if d.Err() != nil {
+			return nil, fmt.Errorf("account.payment.term: %w", d.Err())
+		}
+		if on {
+			out[id] = disc
+		}
+	}
+	return out, nil
 }
 
 func mappingsSuggest(ctx context.Context, e *env, args []string) error {
@@ -254,14 +274,17 @@ func mappingsSuggest(ctx context.Context, e *env, args []string) error {
 	for _, m := range existing {
 		have[m.OdooID] = true
 	}
-	sugg := SuggestPaymentConditions(terms, conds)
+	discounts, err := earlyDiscounts(ctx, oc, terms)
+	if err != nil {
+		return err
+	}
 	for _, t := range terms {
-		code, ok := sugg[t.ID]
+		code, problem := activities.PaymentConditionFor(t, discounts[t.ID], conds)
 		switch {
 		case have[t.ID]:
 			e.printf("payment_term %d %q: already mapped\n", t.ID, t.Name)
-		case !ok:
-			e.printf("payment_term %d %q: no Exact condition with the same days; map it with `starter mappings set`\n", t.ID, t.Name)
+		case problem != nil:
+			e.printf("payment_term %d %q: MISSING: %s\n", t.ID, t.Name, problem)
 		case *apply:
 			if err := e.store.SaveMapping(ctx, conn.ID, store.Mapping{Kind: store.MapPaymentTerm, OdooID: t.ID, OdooName: t.Name, ExactCode: code}); err != nil {
 				return err
