@@ -138,20 +138,6 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-func TestOdooCursorRoundTrip(t *testing.T) {
-	c := odoo.Cursor{WriteDate: time.Date(2026, 11, 25, 13, 4, 5, 0, time.UTC), ID: 42}
-	got, err := ParseOdooCursor(FormatOdooCursor(c))
-	if err != nil || !got.WriteDate.Equal(c.WriteDate) || got.ID != 42 {
-		t.Errorf("round trip = %+v, %v", got, err)
-	}
-	if z, err := ParseOdooCursor(""); err != nil || !z.IsZero() {
-		t.Errorf(`ParseOdooCursor("") = %+v, %v`, z, err)
-	}
-	if _, err := ParseOdooCursor("garbage"); err == nil {
-		t.Error("a malformed cursor was accepted")
-	}
-}
-
 // Odoo's faults come from the simulator, as the client builds them from the wire.
 func TestClassifyOdooFaults(t *testing.T) {
 	srv := odootest.NewServer(t)

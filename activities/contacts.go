@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,8 +27,9 @@ const (
 	FieldExactID   = "x_exact_account_id"
 	FieldExactCode = "x_exact_account_code"
 
-	// PartnerCursor names the stored (write_date, id) cursor of the partner change detection.
+	// PartnerCursor and BankCursor name the stored cursors of the partner and bank-account change feeds.
 	PartnerCursor = "odoo.res.partner"
+	BankCursor    = "odoo.res.partner.bank"
 )
 
 // SyncStarter starts (or signals, when it already runs) the sync workflow of one partner.
@@ -57,22 +57,32 @@ type Contacts struct {
 	fieldsReady sync.Map // connection id → true once the x_ fields exist
 }
 
-// ChangedPartnersInput asks for a page of partners changed since the stored cursor.
+// ChangedPartnersInput asks for a page of partners changed since the stored cursors.
 type ChangedPartnersInput struct {
 	ConnectionID int64
 	Limit        int
 }
 
-// ChangedPartners is a page of changes: the commercial partners to sync, and the cursor after the page.
-type ChangedPartners struct {
-	PartnerIDs []int64
-	Cursor     string
-	More       bool
+// NamedCursor is the value of one stored cursor.
+type NamedCursor struct {
+	Name  string
+	Value string
 }
 
-// ChangedPartners lists the customers and suppliers changed in Odoo since the stored (write_date, id) cursor;
-// a child contact rolls up to its commercial partner. The cursor is returned, not stored: the workflow stores
-// it once the syncs were started.
+// ChangedPartners is a page of changes: the commercial partners to sync, and the cursors after the page.
+type ChangedPartners struct {
+	PartnerIDs []int64
+	Cursors    []NamedCursor
+	More       bool
+	// Own counts the changes that were the connector's own write-back, not synced again.
+	Own int
+}
+
+// ChangedPartners lists the customers and suppliers changed in Odoo since the stored cursor, and the partners
+// whose bank accounts changed since theirs (a new res.partner.bank does not touch the partner's write_date).
+// A child contact rolls up to its commercial partner; a change that is the connector's own write-back is dropped.
+// A quiet Odoo costs one call per feed. The cursors are returned, not stored: the workflow stores them once the
+// syncs were started.
 func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput) (ChangedPartners, error) {
 	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
 	if err != nil {
@@ -82,68 +92,121 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 	if err != nil {
 		return ChangedPartners{}, Classify(err)
 	}
-	raw, err := c.Store.Cursor(ctx, conn.ID, PartnerCursor)
-	if err != nil {
-		return ChangedPartners{}, err
-	}
-	cur, err := ParseOdooCursor(raw)
-	if err != nil {
-		return ChangedPartners{}, Classify(err)
-	}
 	limit := in.Limit
 	if limit <= 0 {
 		limit = 200
 	}
-	changes, next, err := oc.PartnersChangedSince(ctx, cur, limit)
-	if err != nil {
-		return ChangedPartners{}, Classify(err)
-	}
-	out := ChangedPartners{Cursor: FormatOdooCursor(next), More: len(changes) == limit}
-	if len(changes) == 0 {
-		return out, nil
-	}
-	ids := make([]int64, len(changes))
-	for i, ch := range changes {
-		ids[i] = ch.ID
-	}
-	recs, err := oc.Read(ctx, ModelPartner, ids, []string{"commercial_partner_id"})
-	if err != nil {
-		return ChangedPartners{}, Classify(err)
-	}
+	var out ChangedPartners
 	seen := map[int64]bool{}
-	for i, rec := range recs {
-		id := odoo.NewDecoder(rec).Many2One("commercial_partner_id").ID
-		if id == 0 {
-			id = ids[i]
-		}
-		if !seen[id] {
+	add := func(id int64) {
+		if id > 0 && !seen[id] {
 			seen[id] = true
 			out.PartnerIDs = append(out.PartnerIDs, id)
+		}
+	}
+
+	cur, err := c.cursor(ctx, conn.ID, PartnerCursor)
+	if err != nil {
+		return ChangedPartners{}, err
+	}
+	changes, next, more, err := oc.PartnersChangedSince(ctx, cur, limit)
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	out.More = more
+	out.Cursors = append(out.Cursors, NamedCursor{PartnerCursor, next.String()})
+	own, err := c.ownChanges(ctx, conn.ID, ModelPartner, changes)
+	if err != nil {
+		return ChangedPartners{}, err
+	}
+	for _, ch := range changes {
+		if own[ch.ID] {
+			out.Own++
+			continue
+		}
+		id := odoo.NewDecoder(ch.Fields).Many2One("commercial_partner_id").ID
+		if id == 0 {
+			id = ch.ID
+		}
+		add(id)
+	}
+
+	bankCur, err := c.cursor(ctx, conn.ID, BankCursor)
+	if err != nil {
+		return ChangedPartners{}, err
+	}
+	banks, bankNext, bankMore, err := oc.BankAccountsChangedSince(ctx, bankCur, limit)
+	if err != nil {
+		return ChangedPartners{}, Classify(err)
+	}
+	out.More = out.More || bankMore
+	out.Cursors = append(out.Cursors, NamedCursor{BankCursor, bankNext.String()})
+	var holders []int64
+	for _, ch := range banks {
+		holders = append(holders, odoo.NewDecoder(ch.Fields).Many2One("partner_id").ID)
+	}
+	if holders = uniqueIDs(holders); len(holders) > 0 {
+		recs, err := oc.SearchRead(ctx, ModelPartner, odoo.Domain{[]any{"id", "in", holders}},
+			[]string{"id", "commercial_partner_id"}, odoo.SearchReadOptions{Context: map[string]any{"active_test": false}})
+		if err != nil {
+			return ChangedPartners{}, Classify(err)
+		}
+		for _, r := range recs {
+			d := odoo.NewDecoder(r)
+			id := d.Many2One("commercial_partner_id").ID
+			if id == 0 {
+				id = d.Int("id")
+			}
+			add(id)
 		}
 	}
 	return out, nil
 }
 
-// ParseOdooCursor reads a stored "YYYY-MM-DD HH:MM:SS|id" cursor ("" is the beginning).
-func ParseOdooCursor(s string) (odoo.Cursor, error) {
-	if s == "" {
-		return odoo.Cursor{}, nil
+// cursor reads a stored cursor.
+func (c *Contacts) cursor(ctx context.Context, connID int64, name string) (odoo.Cursor, error) {
+	raw, err := c.Store.Cursor(ctx, connID, name)
+	if err != nil {
+		return odoo.Cursor{}, err
 	}
-	d, id, ok := strings.Cut(s, "|")
-	t, err := time.Parse(time.DateTime, d)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err != nil || err2 != nil {
-		return odoo.Cursor{}, fmt.Errorf("stored Odoo cursor %q is malformed", s)
+	cur, err := odoo.ParseCursor(raw)
+	if err != nil {
+		return odoo.Cursor{}, Classify(err)
 	}
-	return odoo.Cursor{WriteDate: t, ID: n}, nil
+	return cur, nil
 }
 
-// FormatOdooCursor writes a cursor for the store.
-func FormatOdooCursor(c odoo.Cursor) string {
-	if c.IsZero() {
-		return ""
+// ownChanges tells which changes are the connector's own last write: their write_date is the one Odoo gave
+// the record right after that write.
+func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, changes []odoo.Change) (map[int64]bool, error) {
+	ids := make([]int64, len(changes))
+	for i, ch := range changes {
+		ids[i] = ch.ID
 	}
-	return c.WriteDate.UTC().Format(time.DateTime) + "|" + strconv.FormatInt(c.ID, 10)
+	writes, err := c.Store.OwnWrites(ctx, connID, model, ids)
+	if err != nil {
+		return nil, err
+	}
+	own := map[int64]bool{}
+	for _, ch := range changes {
+		if at, ok := writes[ch.ID]; ok && at.Equal(ch.WriteDate.UTC()) {
+			own[ch.ID] = true
+		}
+	}
+	return own, nil
+}
+
+// uniqueIDs returns the distinct positive ids in first-seen order.
+func uniqueIDs(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // EnqueueInput names the partners whose sync must start.
@@ -173,20 +236,23 @@ func (c *Contacts) EnqueueContactSyncs(ctx context.Context, in EnqueueInput) err
 	return nil
 }
 
-// CursorInput stores a cursor.
+// CursorInput stores cursors.
 type CursorInput struct {
 	ConnectionID int64
-	Name         string
-	Value        string
+	Cursors      []NamedCursor
 }
 
-// SaveCursor stores the detector's cursor after the syncs were started.
+// SaveCursor stores the detector's cursors after the syncs were started.
 func (c *Contacts) SaveCursor(ctx context.Context, in CursorInput) error {
-	name := in.Name
-	if name == "" {
-		name = PartnerCursor
+	for _, cur := range in.Cursors {
+		if cur.Name == "" {
+			return fmt.Errorf("save cursor: a cursor without a name")
+		}
+		if err := c.Store.SetCursor(ctx, in.ConnectionID, cur.Name, cur.Value); err != nil {
+			return err
+		}
 	}
-	return c.Store.SetCursor(ctx, in.ConnectionID, name, in.Value)
+	return nil
 }
 
 // ContactRef names one partner of a connection.
@@ -565,6 +631,29 @@ func (c *Contacts) WriteBackPartner(ctx context.Context, in WriteBackInput) (boo
 	if err != nil {
 		return false, Classify(err)
 	}
-	err = oc.WriteFields(ctx, ModelPartner, in.PartnerID, map[string]any{FieldExactID: in.ExactID, FieldExactCode: in.ExactCode})
-	return err == nil, Classify(err)
+	if err := oc.WriteFields(ctx, ModelPartner, in.PartnerID, map[string]any{FieldExactID: in.ExactID, FieldExactCode: in.ExactCode}); err != nil {
+		return false, Classify(err)
+	}
+	if err := c.recordOwnWrite(ctx, oc, conn.ID, ModelPartner, in.PartnerID); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// recordOwnWrite reads the write_date the connector's write gave the record and keeps it, so the change
+// detector does not take the connector's own write for a change.
+func (c *Contacts) recordOwnWrite(ctx context.Context, oc *odoo.Client, connID int64, model string, id int64) error {
+	recs, err := oc.Read(ctx, model, []int64{id}, []string{"write_date"})
+	if err != nil {
+		return Classify(err)
+	}
+	if len(recs) != 1 {
+		return Classify(fmt.Errorf("read back %s %d after writing it: got %d records", model, id, len(recs)))
+	}
+	d := odoo.NewDecoder(recs[0])
+	at := d.Datetime("write_date")
+	if d.Err() != nil {
+		return Classify(fmt.Errorf("read back %s %d: %w", model, id, d.Err()))
+	}
+	return c.Store.SaveOwnWrite(ctx, connID, model, id, at)
 }

@@ -166,8 +166,8 @@ func TestDetectContactsAdvancesTheCursorAfterStarting(t *testing.T) {
 	var a *activities.Contacts
 	var order []string
 	pages := []activities.ChangedPartners{
-		{PartnerIDs: []int64{1, 2}, Cursor: "2026-01-01 00:00:00|2", More: true},
-		{PartnerIDs: nil, Cursor: "2026-01-01 00:00:01|9", More: false},
+		{PartnerIDs: []int64{1, 2}, Cursors: []activities.NamedCursor{{Name: "p", Value: "2026-01-01 00:00:00|2"}}, More: true},
+		{PartnerIDs: nil, Cursors: []activities.NamedCursor{{Name: "p", Value: "2026-01-01 00:00:01|9"}}, More: false},
 	}
 	page := 0
 	env.OnActivity(a.ChangedPartners, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.ChangedPartnersInput) (activities.ChangedPartners, error) {
@@ -179,7 +179,7 @@ func TestDetectContactsAdvancesTheCursorAfterStarting(t *testing.T) {
 	env.OnActivity(a.EnqueueContactSyncs, mock.Anything, activities.EnqueueInput{ConnectionID: 1, PartnerIDs: []int64{1, 2}}).
 		Return(func(_ context.Context, _ activities.EnqueueInput) error { order = append(order, "enqueue"); return nil }).Once()
 	env.OnActivity(a.SaveCursor, mock.Anything, mock.Anything).Return(func(_ context.Context, c activities.CursorInput) error {
-		order = append(order, "cursor "+c.Value)
+		order = append(order, "cursor "+c.Cursors[0].Value)
 		return nil
 	})
 	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1})
@@ -204,7 +204,7 @@ func TestDetectContactsAdvancesTheCursorAfterStarting(t *testing.T) {
 func TestDetectContactsFailedStartKeepsTheCursor(t *testing.T) {
 	env := newEnv(t)
 	var a *activities.Contacts
-	env.OnActivity(a.ChangedPartners, mock.Anything, mock.Anything).Return(activities.ChangedPartners{PartnerIDs: []int64{1}, Cursor: "x|1"}, nil)
+	env.OnActivity(a.ChangedPartners, mock.Anything, mock.Anything).Return(activities.ChangedPartners{PartnerIDs: []int64{1}, Cursors: []activities.NamedCursor{{Name: "p", Value: "x|1"}}}, nil)
 	env.OnActivity(a.EnqueueContactSyncs, mock.Anything, mock.Anything).Return(temporal.NewNonRetryableApplicationError("no", activities.ErrTypeConfig, nil))
 	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1})
 	if env.GetWorkflowError() == nil {

@@ -23,10 +23,11 @@ type DetectResult struct {
 	Pages      int
 	Started    int
 	PartnerIDs []int64 // whose sync was started (or signalled)
+	Own        int     // changes that were the connector's own write-back, not synced again
 	Paused     bool
 }
 
-// DetectContacts asks Odoo for partners changed since the stored (write_date, id) cursor and starts one
+// DetectContacts asks Odoo for partners (and bank accounts) changed since the stored cursors and starts one
 // SyncContact per commercial partner. The cursor advances only after the starts were accepted. A Schedule runs
 // it every minute per connection (overlap: skip); webhooks make it near-real-time, this is the safety net.
 func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) {
@@ -44,6 +45,7 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 			return res, err
 		}
 		res.Pages++
+		res.Own += page.Own
 		if len(page.PartnerIDs) > 0 {
 			if err := workflow.ExecuteActivity(paging(ctx), a.EnqueueContactSyncs,
 				activities.EnqueueInput{ConnectionID: in.ConnectionID, PartnerIDs: page.PartnerIDs}).Get(ctx, nil); err != nil {
@@ -52,9 +54,9 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 			res.Started += len(page.PartnerIDs)
 			res.PartnerIDs = append(res.PartnerIDs, page.PartnerIDs...)
 		}
-		if page.Cursor != "" {
+		if storable(page.Cursors) {
 			if err := workflow.ExecuteActivity(quick(ctx), a.SaveCursor,
-				activities.CursorInput{ConnectionID: in.ConnectionID, Value: page.Cursor}).Get(ctx, nil); err != nil {
+				activities.CursorInput{ConnectionID: in.ConnectionID, Cursors: page.Cursors}).Get(ctx, nil); err != nil {
 				return res, err
 			}
 		}
@@ -63,4 +65,14 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		}
 	}
 	return res, nil
+}
+
+// storable reports whether a page moved any cursor off the beginning (there is something to store).
+func storable(cursors []activities.NamedCursor) bool {
+	for _, c := range cursors {
+		if c.Value != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -3,7 +3,9 @@ package odoo_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
@@ -33,12 +35,12 @@ type env struct {
 	ids odootest.SeedIDs
 }
 
-// forEachBackend runs fn against a fresh seeded simulator per backend.
-func forEachBackend(t *testing.T, fn func(t *testing.T, e *env)) {
+// forEachBackend runs fn against a fresh seeded simulator per backend, built with opts.
+func forEachBackend(t *testing.T, fn func(t *testing.T, e *env), opts ...func(*odootest.Options)) {
 	t.Helper()
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			srv := odootest.NewServer(t, func(o *odootest.Options) { o.Version = b.version })
+			srv := odootest.NewServer(t, append([]func(*odootest.Options){func(o *odootest.Options) { o.Version = b.version }}, opts...)...)
 			e := &env{b: b, srv: srv, ids: srv.Seeded()}
 			e.c = dial(t, srv, b.transport, srv.CompanyID())
 			fn(t, e)
@@ -120,4 +122,24 @@ func TestDialConfigValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// clock is a simulator clock that a test moves on by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock(t time.Time) *clock { return &clock{t: t} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

@@ -160,11 +160,45 @@ func TestCursorDomain(t *testing.T) {
 	if got := cursorDomain(Cursor{}); got != nil {
 		t.Errorf("zero cursor: got %v, want nil", got)
 	}
-	c := Cursor{WriteDate: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), ID: 9}
+	c := Cursor{WriteDate: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Seen: []int64{4, 9}}
 	got := pythonLiteral(and(cursorDomain(c), leaf("state", "=", "posted")))
-	want := `["&", "|", ["write_date", ">", "2026-01-02 03:04:05"], "&", ["write_date", "=", "2026-01-02 03:04:05"], ["id", ">", 9], ["state", "=", "posted"]]`
+	want := `["&", "&", ["write_date", ">=", "2026-01-02 03:04:05"], "|", ["write_date", ">=", "2026-01-02 03:04:06"], ["id", "not in", [4, 9]], ["state", "=", "posted"]]`
 	if got != want {
 		t.Errorf("cursor domain:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestCursorAfterAndRoundTrip(t *testing.T) {
+	s := time.Date(2026, 11, 25, 13, 4, 5, 0, time.UTC)
+	var c Cursor
+	for _, ch := range []Change{{ID: 42, WriteDate: s}, {ID: 7, WriteDate: s}, {ID: 42, WriteDate: s}} {
+		c = c.After(ch)
+	}
+	if got, want := c.String(), "2026-11-25 13:04:05|7,42"; got != want {
+		t.Errorf("two ids in one second: got %q, want %q", got, want)
+	}
+	if got, want := c.After(Change{ID: 3, WriteDate: s.Add(time.Second)}).String(), "2026-11-25 13:04:06|3"; got != want {
+		t.Errorf("a later second: got %q, want %q", got, want)
+	}
+	if got := c.After(Change{ID: 3, WriteDate: s.Add(-time.Second)}).String(); got != c.String() {
+		t.Errorf("an earlier second moved the cursor back: got %q", got)
+	}
+	back, err := ParseCursor(c.String())
+	if err != nil || back.String() != c.String() {
+		t.Errorf("round trip: got %+v, %v", back, err)
+	}
+	// The form stored before: one id in the second.
+	old, err := ParseCursor("2026-11-25 13:04:05|42")
+	if err != nil || !old.WriteDate.Equal(s) || len(old.Seen) != 1 || old.Seen[0] != 42 {
+		t.Errorf("old form: got %+v, %v", old, err)
+	}
+	if z, err := ParseCursor(""); err != nil || !z.IsZero() {
+		t.Errorf(`ParseCursor("") = %+v, %v`, z, err)
+	}
+	for _, bad := range []string{"garbage", "2026-11-25 13:04:05|x", "2026-11-25 13:04:05|-1", "2026-13-25 13:04:05|1"} {
+		if _, err := ParseCursor(bad); err == nil {
+			t.Errorf("ParseCursor(%q) accepted a malformed cursor", bad)
+		}
 	}
 }
 

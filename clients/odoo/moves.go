@@ -111,7 +111,7 @@ type MoveFilter struct {
 	Types      []string  // move types; empty: all
 	JournalIDs []int64   // empty: all
 	FromDate   time.Time // accounting date on or after; zero: no bound
-	Cursor     Cursor    // start after this (write_date, id); zero: the beginning
+	Cursor     Cursor    // start after this position; zero: the beginning
 }
 
 func (f MoveFilter) domain() Domain {
@@ -172,9 +172,8 @@ func (c *Client) PostedMoves(ctx context.Context, f MoveFilter, limit int) (*Mov
 		return nil, err
 	}
 	page := &MovePage{MoveBatch: *batch, Next: f.Cursor, More: len(recs) == limit}
-	if n := len(batch.Moves); n > 0 {
-		last := batch.Moves[n-1]
-		page.Next = Cursor{WriteDate: last.WriteDate, ID: last.ID}
+	for _, m := range batch.Moves {
+		page.Next = page.Next.After(Change{ID: m.ID, WriteDate: m.WriteDate})
 	}
 	return page, nil
 }
@@ -200,8 +199,9 @@ func (c *Client) Moves(ctx context.Context, ids []int64) (*MoveBatch, error) {
 }
 
 // MovesChangedSince lists up to limit moves matching f (posted ones) written
-// after f.Cursor, ordered by write_date, id, and the cursor to continue from.
-func (c *Client) MovesChangedSince(ctx context.Context, f MoveFilter, limit int) ([]Change, Cursor, error) {
+// since f.Cursor, in write_date order, the cursor to continue from, and
+// whether another page waits now (see PartnersChangedSince).
+func (c *Client) MovesChangedSince(ctx context.Context, f MoveFilter, limit int) (changes []Change, next Cursor, more bool, err error) {
 	return c.changedSince(ctx, "account.move", f.domain(), f.Cursor, limit, nil)
 }
 

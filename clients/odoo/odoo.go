@@ -95,6 +95,7 @@ func Dial(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 	if c.log == nil {
 		c.log = zap.NewNop()
 	}
+
 	x := &xmlrpcTransport{base: c.base, http: c.http, userAgent: c.userAgent, db: cfg.Database, key: cfg.APIKey}
 
 	start := time.Now()

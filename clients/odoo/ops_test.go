@@ -155,22 +155,24 @@ func TestPartnersMissing(t *testing.T) {
 }
 
 func TestPartnersChangedSince(t *testing.T) {
+	clk := newClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
 	forEachBackend(t, func(t *testing.T, e *env) {
+		clk.Advance(10 * time.Second) // the seed's seconds are over
 		var all []odoo.Change
 		cur := odoo.Cursor{}
 		for range 20 {
-			page, next, err := e.c.PartnersChangedSince(ctx, cur, 4)
+			page, next, more, err := e.c.PartnersChangedSince(ctx, cur, 4)
 			if err != nil {
 				t.Fatalf("PartnersChangedSince: %v", err)
 			}
 			all = append(all, page...)
-			if len(page) == 0 {
-				if next != cur {
-					t.Errorf("empty page moved the cursor: got %+v, want %+v", next, cur)
-				}
-				break
+			if len(page) == 0 && next.String() != cur.String() {
+				t.Errorf("empty page moved the cursor: got %q, want %q", next, cur)
 			}
 			cur = next
+			if !more {
+				break
+			}
 		}
 		seen := map[int64]bool{}
 		for i, ch := range all {
@@ -178,11 +180,8 @@ func TestPartnersChangedSince(t *testing.T) {
 				t.Errorf("partner %d listed twice", ch.ID)
 			}
 			seen[ch.ID] = true
-			if i > 0 {
-				prev := all[i-1]
-				if ch.WriteDate.Before(prev.WriteDate) || (ch.WriteDate.Equal(prev.WriteDate) && ch.ID < prev.ID) {
-					t.Errorf("order: %+v after %+v", ch, prev)
-				}
+			if i > 0 && ch.WriteDate.Before(all[i-1].WriteDate) {
+				t.Errorf("order: %+v after %+v", ch, all[i-1])
 			}
 		}
 		for _, name := range []string{"Van der Berg Installatietechniek B.V.", "Groothandel Jansen B.V.", "Oude Klant B.V.", "Sanne Bakker"} {
@@ -212,17 +211,18 @@ func TestPartnersChangedSince(t *testing.T) {
 		if err := e.srv.Write("res.partner", []int64{sanne}, map[string]any{"phone": "+31 20 555 0101"}); err != nil {
 			t.Fatal(err)
 		}
-		page, next, err := e.c.PartnersChangedSince(ctx, cur, 10)
+		clk.Advance(5 * time.Second)
+		page, next, _, err := e.c.PartnersChangedSince(ctx, cur, 10)
 		if err != nil {
 			t.Fatalf("PartnersChangedSince: %v", err)
 		}
 		if len(page) != 1 || page[0].ID != sanne {
 			t.Fatalf("after write: got %+v, want only partner %d", page, sanne)
 		}
-		if next.ID != sanne || next.WriteDate.Before(cur.WriteDate) {
+		if !slices.Contains(next.Seen, sanne) || next.WriteDate.Before(cur.WriteDate) {
 			t.Errorf("next cursor: got %+v, want at partner %d", next, sanne)
 		}
-	})
+	}, func(o *odootest.Options) { o.Now = clk.Now })
 }
 
 func TestReferenceData(t *testing.T) {
@@ -491,6 +491,7 @@ func TestPostedMoves(t *testing.T) {
 }
 
 func TestMovesByIDAndChangedSince(t *testing.T) {
+	clk := newClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
 	forEachBackend(t, func(t *testing.T, e *env) {
 		draft := e.ids.Moves["draft-invoice"]
 		batch, err := e.c.Moves(ctx, []int64{draft})
@@ -504,7 +505,8 @@ func TestMovesByIDAndChangedSince(t *testing.T) {
 			t.Errorf("missing move: got %v, want ErrNotFound", err)
 		}
 
-		changes, cur, err := e.c.MovesChangedSince(ctx, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice, odoo.MoveOutRefund}}, 100)
+		clk.Advance(10 * time.Second)
+		changes, cur, _, err := e.c.MovesChangedSince(ctx, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice, odoo.MoveOutRefund}}, 100)
 		if err != nil {
 			t.Fatalf("MovesChangedSince: %v", err)
 		}
@@ -515,14 +517,15 @@ func TestMovesByIDAndChangedSince(t *testing.T) {
 		if _, err := e.srv.Call("account.move", "action_post", []any{[]any{draft}}, nil); err != nil {
 			t.Fatal(err)
 		}
-		more, _, err := e.c.MovesChangedSince(ctx, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice}, Cursor: cur}, 100)
+		clk.Advance(10 * time.Second)
+		more, _, _, err := e.c.MovesChangedSince(ctx, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice}, Cursor: cur}, 100)
 		if err != nil {
 			t.Fatalf("MovesChangedSince: %v", err)
 		}
 		if len(more) != 1 || more[0].ID != draft {
 			t.Errorf("after posting: got %+v, want only move %d", more, draft)
 		}
-	})
+	}, func(o *odootest.Options) { o.Now = clk.Now })
 }
 
 func TestInvoicePDF(t *testing.T) {
@@ -809,5 +812,113 @@ func TestMultiCompany(t *testing.T) {
 				t.Errorf("payment term in the main company: got %+v, want id %d", ps[0].PaymentTerm, want)
 			}
 		})
+	}
+}
+
+// Real Odoo stores write_date with microseconds and answers whole seconds, so records written in one second
+// share it. The feed must find a record written later in a second it already read, never take a second that
+// is not over, and cost one call and return nothing on a quiet Odoo (a cursor "write_date > S" returned
+// second S's records forever).
+func TestChangeFeedsInOneSecond(t *testing.T) {
+	clk := newClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
+	srv := odootest.NewServer(t, func(o *odootest.Options) { o.Now = clk.Now })
+	c := dial(t, srv, odoo.TransportAuto, srv.CompanyID())
+	ids := srv.Seeded()
+	drain := func(cur odoo.Cursor) odoo.Cursor {
+		t.Helper()
+		for range 50 {
+			_, next, more, err := c.PartnersChangedSince(ctx, cur, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur = next
+			if !more {
+				break
+			}
+		}
+		return cur
+	}
+
+	// The seed's second is still open by the server's clock: its partners are listed and not taken.
+	first, cur, more, err := c.PartnersChangedSince(ctx, odoo.Cursor{}, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) == 0 || !cur.IsZero() || more {
+		t.Fatalf("open second: got %d changes, cursor %q, more %v; want changes, the zero cursor, no more", len(first), cur, more)
+	}
+	// A partner written again in that second is listed again once it is over.
+	sanne := ids.Partners["Sanne Bakker"]
+	clk.Advance(300 * time.Millisecond)
+	if err := srv.Write("res.partner", []int64{sanne}, map[string]any{"phone": "+31 20 555 0102"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(3 * time.Second)
+	cur = drain(odoo.Cursor{})
+	if cur.IsZero() || !slices.Contains(cur.Seen, sanne) {
+		t.Fatalf("after the second is over the feed took it: cursor %q", cur)
+	}
+
+	srv.ResetCalls()
+	page, next, _, err := c.PartnersChangedSince(ctx, cur, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 0 || next.String() != cur.String() {
+		t.Errorf("quiet Odoo: got %d changes and cursor %q, want none and %q", len(page), next, cur)
+	}
+	if got := srv.Calls().Total; got != 1 {
+		t.Errorf("quiet poll cost %d Odoo calls, want 1", got)
+	}
+
+	// Two partners written in one second, the feed read between them: the second one is still found.
+	jan := ids.Partners["Groothandel Jansen B.V."]
+	if err := srv.Write("res.partner", []int64{sanne}, map[string]any{"phone": "+31 20 555 0103"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(2 * time.Second)
+	page, cur, _, err = c.PartnersChangedSince(ctx, cur, 7)
+	if err != nil || len(page) != 1 || page[0].ID != sanne {
+		t.Fatalf("first of the second: got %+v, %v; want partner %d", page, err, sanne)
+	}
+	clk.Advance(-2*time.Second + 100*time.Millisecond) // back into that second, as a slow transaction would
+	if err := srv.Write("res.partner", []int64{jan}, map[string]any{"phone": "+31 20 555 0104"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(3 * time.Second)
+	page, cur, _, err = c.PartnersChangedSince(ctx, cur, 7)
+	if err != nil || len(page) != 1 || page[0].ID != jan {
+		t.Fatalf("second of the second: got %+v, %v; want partner %d", page, err, jan)
+	}
+	if got := odoo.NewDecoder(page[0].Fields).Many2One("commercial_partner_id").ID; got != jan {
+		t.Errorf("the change carries commercial_partner_id %d, want %d", got, jan)
+	}
+
+	// A bank account added later changes nothing on its partner: it has its own feed.
+	var bankCur odoo.Cursor
+	for range 50 {
+		_, n, more, err := c.BankAccountsChangedSince(ctx, bankCur, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bankCur = n
+		if !more {
+			break
+		}
+	}
+	bankID, err := srv.Create("res.partner.bank", map[string]any{"partner_id": jan, "acc_number": "NL02ABNA0123456789"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(3 * time.Second)
+	if page, _, _, err = c.PartnersChangedSince(ctx, cur, 7); err != nil || len(page) != 0 {
+		t.Errorf("a new bank account showed in the partner feed: %+v, %v", page, err)
+	}
+	banks, _, _, err := c.BankAccountsChangedSince(ctx, bankCur, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(banks) != 1 || banks[0].ID != bankID || odoo.NewDecoder(banks[0].Fields).Many2One("partner_id").ID != jan {
+		t.Errorf("bank feed: got %+v, want bank account %d of partner %d", banks, bankID, jan)
 	}
 }

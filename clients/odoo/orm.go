@@ -3,6 +3,7 @@ package odoo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,32 +24,100 @@ type Field struct {
 // prefix operators "&", "|", "!".
 type Domain []any
 
-// Cursor marks a position in a (write_date, id) ordered change feed. The zero
-// Cursor is the beginning.
+// Cursor marks a position in a write_date-ordered change feed. Odoo stores
+// write_date with microseconds but answers whole seconds, and several records
+// share a second, so a position is a whole second and the ids already taken in
+// it: the next read asks for write_date >= that second, less those ids. A
+// record written again later in the same second after it was taken is not seen
+// again by the feed, so a second is only taken once it is over by the
+// server's clock (see changedSince). The zero Cursor is the beginning.
 type Cursor struct {
-	WriteDate time.Time
-	ID        int64
+	WriteDate time.Time // whole second, UTC
+	Seen      []int64   // ids taken at WriteDate, ascending
 }
 
 // IsZero reports whether the cursor is at the beginning.
-func (c Cursor) IsZero() bool { return c.WriteDate.IsZero() && c.ID == 0 }
+func (c Cursor) IsZero() bool { return c.WriteDate.IsZero() && len(c.Seen) == 0 }
 
-// Change is one changed record: its id and write_date (the cursor after it).
+// After returns the cursor once ch was taken. Changes come in write_date order:
+// one in the cursor's second joins Seen, a later one starts a new second.
+func (c Cursor) After(ch Change) Cursor {
+	at := ch.WriteDate.UTC().Truncate(time.Second)
+	if !c.WriteDate.IsZero() && at.Equal(c.WriteDate) {
+		if slices.Contains(c.Seen, ch.ID) {
+			return c
+		}
+		seen := append(slices.Clone(c.Seen), ch.ID)
+		slices.Sort(seen)
+		return Cursor{WriteDate: c.WriteDate, Seen: seen}
+	}
+	if at.Before(c.WriteDate) {
+		return c
+	}
+	return Cursor{WriteDate: at, Seen: []int64{ch.ID}}
+}
+
+// String renders the cursor for storage: "YYYY-MM-DD HH:MM:SS|id,id,…" ("" at the beginning).
+func (c Cursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	ids := make([]string, len(c.Seen))
+	for i, id := range c.Seen {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
+	return formatDatetime(c.WriteDate) + "|" + strings.Join(ids, ",")
+}
+
+// ParseCursor reads what Cursor.String wrote ("" is the beginning). The
+// earlier form "YYYY-MM-DD HH:MM:SS|id" reads as that second with one id taken.
+func ParseCursor(s string) (Cursor, error) {
+	if s == "" {
+		return Cursor{}, nil
+	}
+	d, list, ok := strings.Cut(s, "|")
+	t, err := time.Parse(time.DateTime, d)
+	if !ok || err != nil {
+		return Cursor{}, fmt.Errorf("odoo: cursor %q is malformed", s)
+	}
+	c := Cursor{WriteDate: t.UTC()}
+	if list != "" {
+		for _, part := range strings.Split(list, ",") {
+			id, err := strconv.ParseInt(part, 10, 64)
+			if err != nil || id <= 0 {
+				return Cursor{}, fmt.Errorf("odoo: cursor %q is malformed", s)
+			}
+			c.Seen = append(c.Seen, id)
+		}
+		slices.Sort(c.Seen)
+		c.Seen = slices.Compact(c.Seen)
+	}
+	return c, nil
+}
+
+// Change is one changed record: its id, write_date and the extra fields asked for.
 type Change struct {
 	ID        int64
 	WriteDate time.Time
+	Fields    Record
 }
 
-// Cursor is the position just after this change.
-func (ch Change) Cursor() Cursor { return Cursor{WriteDate: ch.WriteDate, ID: ch.ID} }
-
-// cursorDomain is ['|', ('write_date','>',d), '&', ('write_date','=',d), ('id','>',id)].
+// cursorDomain selects what comes after c: write_date in a later second, or in
+// c's second and not taken yet. A whole-second literal compares against the
+// stored microseconds, so ">= S" includes every record of second S.
 func cursorDomain(c Cursor) Domain {
 	if c.IsZero() {
 		return nil
 	}
-	d := formatDatetime(c.WriteDate)
-	return Domain{"|", []any{"write_date", ">", d}, "&", []any{"write_date", "=", d}, []any{"id", ">", c.ID}}
+	from := leaf("write_date", ">=", formatDatetime(c.WriteDate))
+	if len(c.Seen) == 0 {
+		return from
+	}
+	seen := make([]any, len(c.Seen))
+	for i, id := range c.Seen {
+		seen[i] = id
+	}
+	return and(from, or(leaf("write_date", ">=", formatDatetime(c.WriteDate.Add(time.Second))), leaf("id", "not in", seen)))
 }
 
 // and combines complete domains with explicit "&" operators (empty ones are skipped).

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/kolo/xmlrpc"
 )
@@ -37,6 +38,24 @@ const (
 )
 
 const maxErrorBody = 64 << 10
+
+// answerKey carries an *answer through a call's context, for callers that
+// need more of the server's answer than its value.
+type answerKey struct{}
+
+// answer is what a transport learnt from the HTTP answer besides the value.
+type answer struct {
+	Date time.Time // the server's clock (the Date header), zero when absent
+}
+
+// noteAnswer fills the caller's *answer, if the context carries one.
+func noteAnswer(ctx context.Context, resp *http.Response) {
+	if a, ok := ctx.Value(answerKey{}).(*answer); ok {
+		if t, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+			a.Date = t.UTC()
+		}
+	}
+}
 
 // xmlrpcTransport speaks /xmlrpc/2/common and /xmlrpc/2/object. It uses
 // kolo/xmlrpc for the encoding and decoding only, and net/http with the
@@ -124,6 +143,7 @@ func (t *xmlrpcTransport) do(ctx context.Context, path, model, method, rpcMethod
 		return nil, transportError(ctx, model, method, err, t.key)
 	}
 	defer resp.Body.Close()
+	noteAnswer(ctx, resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return nil, newHTTPFault(model, method, resp.StatusCode, "", http.StatusText(resp.StatusCode))
@@ -223,6 +243,7 @@ func (t *json2Transport) Call(ctx context.Context, model, method string, args []
 		return nil, transportError(ctx, model, method, err, t.key)
 	}
 	defer resp.Body.Close()
+	noteAnswer(ctx, resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		var e struct {

@@ -202,6 +202,8 @@ func (s *Server) faultMiddleware(next http.Handler) http.Handler {
 		f := s.faults
 		fail := f.Fault5xx > 0 && s.rnd.Float64() < f.Fault5xx
 		s.mu.Unlock()
+		// Odoo's HTTP server stamps every answer with its clock; clients read it to tell whether a second is over.
+		w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 		if d := s.opts.Latency + f.Latency; d > 0 {
 			select {
 			case <-time.After(d):
