@@ -76,6 +76,9 @@ type ChangedPartners struct {
 	More       bool
 	// Own counts the changes that were the connector's own write-back, not synced again.
 	Own int
+	// Cursor is the partner cursor alone, as pages were before the bank-account feed; only a detector run
+	// that was under way when the worker was upgraded still carries it.
+	Cursor string `json:",omitempty"`
 }
 
 // ChangedPartners lists the customers and suppliers changed in Odoo since the stored cursor, and the partners
@@ -240,11 +243,17 @@ func (c *Contacts) EnqueueContactSyncs(ctx context.Context, in EnqueueInput) err
 type CursorInput struct {
 	ConnectionID int64
 	Cursors      []NamedCursor
+	// Value is the partner cursor of a page made before the bank-account feed (see ChangedPartners.Cursor).
+	Value string `json:",omitempty"`
 }
 
 // SaveCursor stores the detector's cursors after the syncs were started.
 func (c *Contacts) SaveCursor(ctx context.Context, in CursorInput) error {
-	for _, cur := range in.Cursors {
+	cursors := in.Cursors
+	if len(cursors) == 0 && in.Value != "" {
+		cursors = []NamedCursor{{PartnerCursor, in.Value}}
+	}
+	for _, cur := range cursors {
 		if cur.Name == "" {
 			return fmt.Errorf("save cursor: a cursor without a name")
 		}

@@ -54,9 +54,9 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 			res.Started += len(page.PartnerIDs)
 			res.PartnerIDs = append(res.PartnerIDs, page.PartnerIDs...)
 		}
-		if storable(page.Cursors) {
+		if storable(page.Cursors) || page.Cursor != "" {
 			if err := workflow.ExecuteActivity(quick(ctx), a.SaveCursor,
-				activities.CursorInput{ConnectionID: in.ConnectionID, Cursors: page.Cursors}).Get(ctx, nil); err != nil {
+				activities.CursorInput{ConnectionID: in.ConnectionID, Cursors: page.Cursors, Value: page.Cursor}).Get(ctx, nil); err != nil {
 				return res, err
 			}
 		}
