@@ -155,6 +155,13 @@ func TestClassifyOdooFaults(t *testing.T) {
 	if got := Classify(err); !errors.As(got, &app) || app.Type() != ErrTypeData || !app.NonRetryable() {
 		t.Errorf("missing record: Classify = %v, want a non-retryable DataError", got)
 	}
+	// A fault no user data can cause (the call's own shape) names the connector, not the record, as the cause.
+	_, err = oc.Execute(ctx, "res.partner", "write", []any{[]int64{1}}, map[string]any{"values": map[string]any{"name": "x"}})
+	if got := Classify(err); !errors.As(got, &app) || app.Type() != ErrTypeConnector || !app.NonRetryable() ||
+		!strings.Contains(app.Error(), "bug in exactsync") || strings.Contains(app.Error(), "correct the record") ||
+		!strings.Contains(app.Error(), "fout in exactsync") {
+		t.Errorf("malformed call: Classify = %v, want a non-retryable ConnectorError naming exactsync as the cause", got)
+	}
 	srv.SetFaults(odootest.Faults{Down: true})
 	_, err = oc.Partners(ctx, []int64{1})
 	if got := Classify(err); !errors.As(got, &app) || app.NonRetryable() {

@@ -270,6 +270,21 @@ type ContactRef struct {
 	PartnerID    int64
 }
 
+// writeBackFields are the x_ fields the connector creates on res.partner.
+var writeBackFields = []struct{ name, label string }{{FieldExactID, "Exact account ID"}, {FieldExactCode, "Exact account code"}}
+
+// EnsureWriteBackFields creates the connector's x_ write-back fields in Odoo when they are missing. `starter
+// connect odoo` and the worker's start call it once per connection, so parallel first syncs never race to
+// create them (and a sync that finds them missing calls it too; a lost race is taken as "already there").
+func EnsureWriteBackFields(ctx context.Context, oc *odoo.Client) error {
+	for _, f := range writeBackFields {
+		if _, err := oc.EnsureCustomField(ctx, ModelPartner, f.name, "char", f.label); err != nil {
+			return fmt.Errorf("create the write-back field %s.%s: %w", ModelPartner, f.name, err)
+		}
+	}
+	return nil
+}
+
 // FetchedPartner is the partner as read from Odoo, or why it is not synced.
 type FetchedPartner struct {
 	Skip         bool
@@ -292,10 +307,8 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 		return FetchedPartner{}, Classify(err)
 	}
 	if _, ok := c.fieldsReady.Load(conn.ID); !ok {
-		for _, f := range []struct{ name, label string }{{FieldExactID, "Exact account ID"}, {FieldExactCode, "Exact account code"}} {
-			if _, err := oc.EnsureCustomField(ctx, ModelPartner, f.name, "char", f.label); err != nil {
-				return FetchedPartner{}, Classify(fmt.Errorf("create the write-back field %s: %w", f.name, err))
-			}
+		if err := EnsureWriteBackFields(ctx, oc); err != nil {
+			return FetchedPartner{}, Classify(err)
 		}
 		c.fieldsReady.Store(conn.ID, true)
 	}

@@ -22,6 +22,7 @@ const (
 	ErrTypeReconsent    = "ReconsentNeeded" // the Exact refresh-token chain is dead: connect Exact again
 	ErrTypeConfig       = "ConfigError"     // the connection is incomplete
 	ErrTypePaused       = "ConnectionPaused"
+	ErrTypeConnector    = "ConnectorError" // Odoo refused the shape of the connector's own call: a bug to report
 	ErrTypeRateLimited  = "RateLimited" // retryable, after the budget's reset instant
 	ErrTypeTransient    = "Transient"   // retryable
 	rateLimitSlack      = 2 * time.Second
@@ -29,7 +30,7 @@ const (
 )
 
 // NonRetryable lists the error types Temporal must not retry.
-var NonRetryable = []string{ErrTypeData, ErrTypeAuth, ErrTypeReconsent, ErrTypeConfig, ErrTypePaused}
+var NonRetryable = []string{ErrTypeData, ErrTypeAuth, ErrTypeReconsent, ErrTypeConfig, ErrTypePaused, ErrTypeConnector}
 
 // Problem is a data error explained to the person who must fix it, in English and Dutch.
 type Problem struct {
@@ -113,6 +114,14 @@ func Classify(err error) error {
 				fmt.Sprintf("Odoo refused access: %s. Fix: check the API key, the user's rights and the company | "+
 					"NL: Odoo weigert toegang. Oplossing: controleer de API-sleutel, de rechten en het bedrijf", of.Message),
 				ErrTypeAuth, err)
+		case odoo.Protocol:
+			return temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("Odoo refused exactsync's own call %s.%s (%s). This is not caused by your data, and retrying will not help: "+
+					"it is a bug in exactsync. Fix: report it with this workflow's ID and the Odoo version, update exactsync, then `starter retry` | "+
+					"NL: Odoo weigert de aanroep van exactsync zelf. Dit komt niet door uw gegevens en opnieuw proberen helpt niet: het is een fout in exactsync. "+
+					"Oplossing: meld het met de workflow-ID en de Odoo-versie, werk exactsync bij en voer daarna `starter retry` uit",
+					of.Model, of.Method, of.Message),
+				ErrTypeConnector, err)
 		case odoo.Validation:
 			return dataError(&Problem{Code: "odoo.validation",
 				EN: fmt.Sprintf("Odoo refused the request: %q.", of.Message), NL: fmt.Sprintf("Odoo weigert het verzoek: %q.", of.Message),

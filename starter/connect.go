@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/exactsync/exactsync/clients/exact"
+	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
@@ -88,6 +89,9 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 		if _, err := oc.Search(ctx, model, odoo.Domain{}, odoo.SearchReadOptions{Limit: 1}); err != nil {
 			return fmt.Errorf("connect odoo: the user cannot read %s: %w", model, err)
 		}
+	}
+	if err := activities.EnsureWriteBackFields(ctx, oc); err != nil {
+		return fmt.Errorf("connect odoo: %w (the user needs Settings rights to add the connector's fields)", err)
 	}
 	c := store.Connection{Name: *name, OdooURL: cfg.URL, OdooDatabase: *db, OdooLogin: *user, OdooAPIKey: *key,
 		OdooCompanyID: chosen.ID, OdooTransport: *transport, OdooVersion: oc.ServerVersion().String(), WebhookSecret: randomHex(24)}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
+	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
 	"github.com/exactsync/exactsync/internal/pgtest"
 	"github.com/exactsync/exactsync/internal/temporaltest"
@@ -63,6 +64,11 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	}
 	if strings.Contains(out, od.APIKey()) {
 		t.Error("connect odoo printed the API key")
+	}
+	// The connector's x_ write-back fields are created at connect, not by the first (parallel) syncs.
+	if n, err := od.Call("ir.model.fields", "search_count", []any{[]any{[]any{"model", "=", "res.partner"},
+		[]any{"name", "in", []any{activities.FieldExactID, activities.FieldExactCode}}}}, nil); err != nil || n.(int64) != 2 {
+		t.Errorf("after connect odoo: %v write-back fields (%v), want 2", n, err)
 	}
 	if out, err := c.run("connect", "odoo", "--url", od.URL(), "--db", od.Database(), "--user", od.Login(), "--api-key", "wrong"); err == nil {
 		t.Errorf("a wrong API key was accepted: %s", out)

@@ -143,6 +143,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		srv.Shutdown(sctx) //nolint:errcheck
 	}()
 
+	ensureWriteBackFields(ctx, deps)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -155,6 +156,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	logger.Info("shutting down")
 	w.Stop()
 	return nil
+}
+
+// ensureWriteBackFields checks, once per connection at start, that Odoo has the connector's x_ write-back
+// fields and creates the missing ones, so the first syncs never race to create them. An Odoo that cannot be
+// reached now only costs a warning: the sync checks again before it writes.
+func ensureWriteBackFields(ctx context.Context, d *dependencies) {
+	conns, err := d.store.Connections(ctx)
+	if err != nil {
+		d.logger.Warn("write-back fields: list connections", zap.Error(err))
+		return
+	}
+	for _, conn := range conns {
+		if conn.OdooURL == "" {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		oc, err := d.clients.Odoo(cctx, conn)
+		if err == nil {
+			err = activities.EnsureWriteBackFields(cctx, oc)
+		}
+		cancel()
+		if err != nil {
+			d.logger.Warn("write-back fields: not checked now; the sync checks again", zap.String("connection", conn.Name), zap.Error(err))
+			continue
+		}
+		d.logger.Debug("write-back fields present", zap.String("connection", conn.Name))
+	}
 }
 
 func workerIdentity() string {

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/odoo/odootest"
 	"github.com/exactsync/exactsync/internal/pgtest"
 	"github.com/exactsync/exactsync/internal/temporaltest"
 	"github.com/exactsync/exactsync/store"
@@ -140,5 +141,44 @@ func TestWorkerConfigErrorsAreClear(t *testing.T) {
 				t.Errorf("err = %v, want it to mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// The worker checks each connection's x_ write-back fields before it takes work, so the first syncs of a
+// connection never race to create them (real Odoo answers all but one "Field names must be unique per model.").
+func TestWorkerStartCreatesTheWriteBackFields(t *testing.T) {
+	ts := temporaltest.Start(t)
+	dbURL := pgtest.URL(t)
+	key := store.NewKey()
+	ctx := context.Background()
+	od := odootest.NewServer(t)
+	decoded, err := store.ParseKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbURL, decoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveOdoo(ctx, store.Connection{Name: "fields", OdooURL: od.URL(), OdooDatabase: od.Database(),
+		OdooLogin: od.Login(), OdooAPIKey: od.APIKey(), OdooCompanyID: od.CompanyID(), WebhookSecret: "s3cr3t-fields"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	fieldIDs := func() []any {
+		t.Helper()
+		res, err := od.Call("ir.model.fields", "search", []any{[]any{[]any{"model", "=", "res.partner"},
+			[]any{"name", "in", []any{activities.FieldExactID, activities.FieldExactCode}}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.([]any)
+	}
+	if got := fieldIDs(); len(got) != 0 {
+		t.Fatalf("the simulator starts with the write-back fields %v", got)
+	}
+	startWorker(t, ts, dbURL, map[string]string{"EXACTSYNC_SECRET_KEY": key})
+	if got := fieldIDs(); len(got) != 2 {
+		t.Errorf("after the worker started: %d write-back fields, want 2", len(got))
 	}
 }

@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -14,7 +15,9 @@ var customFieldTypes = map[string]bool{
 // EnsureCustomField makes sure model has the custom field name (which must
 // start with "x_") of type ttype, creating it as an ir.model.fields record
 // (not copied on duplicate) when missing. It reads first, so calling it again
-// is harmless; an existing field of another type is a Validation fault.
+// is harmless, and a create that loses a race with a parallel one ("Field
+// names must be unique per model.") takes the field the other made; an
+// existing field of another type is a Validation fault.
 // Returns the ir.model.fields id. Needs Settings rights.
 func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, label string) (int64, error) {
 	if !strings.HasPrefix(name, "x_") || len(name) < 3 {
@@ -26,22 +29,8 @@ func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, labe
 	if label == "" {
 		label = name
 	}
-	recs, err := c.searchRead(ctx, "ir.model.fields", and(leaf("model", "=", model), leaf("name", "=", name)),
-		[]any{"id", "ttype"}, SearchReadOptions{Limit: 1})
-	if err != nil {
-		return 0, err
-	}
-	if len(recs) == 1 {
-		d := NewDecoder(recs[0])
-		id, have := d.Int("id"), d.String("ttype")
-		if d.Err() != nil {
-			return 0, fmt.Errorf("ir.model.fields: %w", d.Err())
-		}
-		if have != ttype {
-			return 0, validationFault("ir.model.fields", "create",
-				fmt.Sprintf("%s.%s exists with type %s, want %s", model, name, have, ttype), false)
-		}
-		return id, nil
+	if id, err := c.customField(ctx, model, name, ttype, errNoField); !errors.Is(err, errNoField) {
+		return id, err
 	}
 	modelID, err := c.modelID(ctx, model)
 	if err != nil {
@@ -55,9 +44,43 @@ func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, labe
 	}
 	id, err := c.Create(ctx, "ir.model.fields", vals)
 	if err != nil {
-		return 0, err
+		var f *Fault
+		if !errors.As(err, &f) || !strings.Contains(f.Message, fieldNamesUnique) {
+			return 0, err
+		}
+		// Created meanwhile by a parallel call: take it, if it is the type asked for.
+		c.forgetFields(model)
+		return c.customField(ctx, model, name, ttype, err)
 	}
 	c.forgetFields(model)
+	return id, nil
+}
+
+// errNoField says customField found no field.
+var errNoField = errors.New("odoo: no such custom field")
+
+// fieldNamesUnique is Odoo's fault when an ir.model.fields of that name already exists on the model.
+const fieldNamesUnique = "Field names must be unique per model"
+
+// customField reads an existing custom field; cause is returned when there is none.
+func (c *Client) customField(ctx context.Context, model, name, ttype string, cause error) (int64, error) {
+	recs, err := c.searchRead(ctx, "ir.model.fields", and(leaf("model", "=", model), leaf("name", "=", name)),
+		[]any{"id", "ttype"}, SearchReadOptions{Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, cause
+	}
+	d := NewDecoder(recs[0])
+	id, have := d.Int("id"), d.String("ttype")
+	if d.Err() != nil {
+		return 0, fmt.Errorf("ir.model.fields: %w", d.Err())
+	}
+	if have != ttype {
+		return 0, validationFault("ir.model.fields", "create",
+			fmt.Sprintf("%s.%s exists with type %s, want %s", model, name, have, ttype), false)
+	}
 	return id, nil
 }
 

@@ -15,8 +15,13 @@ const (
 	// Access failures (bad credentials, AccessError, HTTP 401/403) need a human.
 	Access
 	// Validation failures (UserError, ValidationError, ValueError, missing records,
-	// HTTP 404/422) fail the same way every time.
+	// HTTP 404) fail the same way every time.
 	Validation
+	// Protocol failures are Odoo refusing the shape of the connector's own call
+	// (IndexError, TypeError, an unexpected argument, a private method, HTTP
+	// 422): no user data can cause them and no retry fixes them; the connector
+	// must be fixed.
+	Protocol
 )
 
 func (c Class) String() string {
@@ -25,6 +30,8 @@ func (c Class) String() string {
 		return "access"
 	case Validation:
 		return "validation"
+	case Protocol:
+		return "protocol"
 	default:
 		return "transient"
 	}
@@ -38,6 +45,7 @@ var (
 	ErrNotFound     = errors.New("odoo: not found")
 	ErrValidation   = errors.New("odoo: validation error")
 	ErrTransient    = errors.New("odoo: transient error")
+	ErrProtocol     = errors.New("odoo: the connector's call is malformed")
 )
 
 // Fault is an error reported by Odoo (an XML-RPC fault or a JSON-2 HTTP error)
@@ -108,6 +116,8 @@ func (f *Fault) Is(target error) bool {
 		return f.class == Validation
 	case ErrTransient:
 		return f.class == Transient
+	case ErrProtocol:
+		return f.class == Protocol
 	case ErrNotFound:
 		return f.notFound
 	}
@@ -124,9 +134,19 @@ const (
 
 // validationExceptions are Python exceptions that fail the same way on every retry.
 var validationExceptions = []string{
-	"ValidationError", "UserError", "ValueError", "MissingError", "RedirectWarning",
-	"KeyError", "TypeError", "AttributeError", "IndexError", "CacheMiss", "except_orm",
+	"ValidationError", "UserError", "ValueError", "MissingError", "RedirectWarning", "CacheMiss", "except_orm",
 }
+
+// protocolTexts mark a fault raised by the shape of the call itself, before any record is looked at: real
+// Odoo 17 answers a create with a named vals_list with "IndexError: tuple index out of range".
+var protocolTexts = []string{
+	"IndexError:", "TypeError:", "KeyError:", "AttributeError:", "NameError:",
+	"unexpected keyword argument", "required positional argument", "positional arguments but",
+	"Private methods", "does not exist on the model",
+}
+
+// isProtocolText reports whether a fault's last line says the call's shape was refused.
+func isProtocolText(lastLine string) bool { return containsAny(lastLine, protocolTexts) }
 
 func isNotFoundText(s string) bool {
 	l := strings.ToLower(s)
@@ -148,6 +168,8 @@ func newXMLRPCFault(model, method string, code int, codeText, text string) *Faul
 	}
 	f.Name = exceptionName(full)
 	switch {
+	case isProtocolText(f.Message):
+		f.class = Protocol
 	case code == faultAccessDenied || strings.Contains(full, "Access Denied") || strings.Contains(full, "AccessDenied"):
 		f.class = Access
 		if f.Name == "" {
@@ -167,7 +189,7 @@ func newXMLRPCFault(model, method string, code int, codeText, text string) *Faul
 	default:
 		f.class = Transient
 	}
-	if isNotFoundText(full) {
+	if isNotFoundText(full) && f.class != Protocol {
 		f.notFound = true
 		f.class = Validation
 		if f.Name == "" {
@@ -187,6 +209,8 @@ func newHTTPFault(model, method string, status int, name, message string) *Fault
 		f.class = Access
 	case strings.Contains(text, "AccessError") || strings.Contains(text, "AccessDenied"):
 		f.class = Access
+	case isProtocolText(f.Message) || (status == 422 && !containsAny(text, validationExceptions)):
+		f.class = Protocol
 	case status == 404:
 		f.class = Validation
 		f.notFound = true

@@ -34,7 +34,10 @@ func TestXMLRPCFaultClassification(t *testing.T) {
 	}{
 		{"access denied", xmlFault("<int>3</int>", "Access Denied"), 200, Access, false, ErrAccessDenied, false},
 		{"access error", xmlFault("<int>4</int>", "You are not allowed to access 'Journal Entry' (account.move) records."), 200, Access, false, ErrAccessDenied, false},
-		{"private method", xmlFault("<int>4</int>", "Private methods (such as _render_qweb_pdf) cannot be called remotely."), 200, Access, false, ErrAccessDenied, false},
+		{"private method", xmlFault("<int>4</int>", "Private methods (such as _render_qweb_pdf) cannot be called remotely."), 200, Protocol, false, ErrProtocol, false},
+		{"create with a named vals_list", xmlFault("<int>1</int>", traceback+"IndexError: tuple index out of range\n"), 200, Protocol, false, ErrProtocol, false},
+		{"unexpected keyword", xmlFault("<int>1</int>", traceback+"TypeError: BaseModel.write() got an unexpected keyword argument 'values'\n"), 200, Protocol, false, ErrProtocol, false},
+		{"unknown method", xmlFault("<int>1</int>", traceback+"AttributeError: The method 'frobnicate' does not exist on the model 'res.partner'\n"), 200, Protocol, false, ErrProtocol, false},
 		{"user error", xmlFault("<int>2</int>", "You cannot delete an entry which has been posted once."), 200, Validation, false, ErrValidation, false},
 		{"http only", xmlFault("<int>2</int>", "This method can only be accessed over HTTP"), 200, Validation, false, ErrValidation, false},
 		{"missing record", xmlFault("<int>2</int>", "Record does not exist or has been deleted.\n(Record: res.partner(999999,), User: 2)"), 200, Validation, true, ErrNotFound, false},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -920,5 +921,42 @@ func TestChangeFeedsInOneSecond(t *testing.T) {
 	}
 	if len(banks) != 1 || banks[0].ID != bankID || odoo.NewDecoder(banks[0].Fields).Many2One("partner_id").ID != jan {
 		t.Errorf("bank feed: got %+v, want bank account %d of partner %d", banks, bankID, jan)
+	}
+}
+
+// Parallel first syncs all ensure the same custom field: every call must end with the one field, none with
+// real Odoo's "Field names must be unique per model." for the calls that lost the race.
+func TestEnsureCustomFieldInParallel(t *testing.T) {
+	srv := odootest.NewServer(t)
+	const n = 8
+	clients := make([]*odoo.Client, n)
+	for i := range clients {
+		clients[i] = dial(t, srv, odoo.TransportAuto, srv.CompanyID())
+	}
+	for _, name := range []string{"x_race_a", "x_race_b", "x_race_c"} {
+		ids := make([]int64, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i, c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ids[i], errs[i] = c.EnsureCustomField(ctx, "res.partner", name, "char", "Race")
+			}()
+		}
+		wg.Wait()
+		for i := range clients {
+			if errs[i] != nil || ids[i] != ids[0] || ids[0] == 0 {
+				t.Errorf("%s, call %d: got field %d, %v; want field %d", name, i, ids[i], errs[i], ids[0])
+			}
+		}
+		res, err := srv.Call("ir.model.fields", "search_count", []any{[]any{[]any{"name", "=", name}}}, nil)
+		if err != nil || res.(int64) != 1 {
+			t.Errorf("%s: %v fields (%v), want 1", name, res, err)
+		}
+	}
+	// A field of that name but another type is refused, not taken.
+	if _, err := clients[0].EnsureCustomField(ctx, "res.partner", "x_race_a", "integer", "Race"); !errors.Is(err, odoo.ErrValidation) {
+		t.Errorf("another type: got %v, want a validation fault", err)
 	}
 }
