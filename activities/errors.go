@@ -23,8 +23,8 @@ const (
 	ErrTypeConfig       = "ConfigError"     // the connection is incomplete
 	ErrTypePaused       = "ConnectionPaused"
 	ErrTypeConnector    = "ConnectorError" // Odoo refused the shape of the connector's own call: a bug to report
-	ErrTypeRateLimited  = "RateLimited" // retryable, after the budget's reset instant
-	ErrTypeTransient    = "Transient"   // retryable
+	ErrTypeRateLimited  = "RateLimited"    // retryable, after the budget's reset instant
+	ErrTypeTransient    = "Transient"      // retryable
 	rateLimitSlack      = 2 * time.Second
 	maxRateLimitBackoff = 25 * time.Hour
 )

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
-	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
 	"github.com/exactsync/exactsync/internal/pgtest"
 	"github.com/exactsync/exactsync/internal/temporaltest"
