@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ type stack struct {
 	st       *store.Store
 	exact    *exacttest.Server
 	odoo     *odootest.Server
+	clock    *odooClock
 	conn     store.Connection
 	httpAddr string
 	logs     *syncBuffer
@@ -47,7 +49,8 @@ func newStack(t testing.TB, opts ...func(*exacttest.Options)) *stack {
 	t.Helper()
 	ctx := context.Background()
 	ex := exacttest.NewServer(t, append([]func(*exacttest.Options){func(o *exacttest.Options) { o.MinuteWindow = time.Second }}, opts...)...)
-	s := &stack{t: t, ts: temporaltest.Start(t), exact: ex, odoo: odootest.NewServer(t)}
+	clk := &odooClock{}
+	s := &stack{t: t, ts: temporaltest.Start(t), exact: ex, clock: clk, odoo: odootest.NewServer(t, func(o *odootest.Options) { o.Now = clk.Now })}
 	s.div = s.exact.DefaultDivision()
 	dbURL := pgtest.URL(t)
 	key := store.NewKey()
@@ -88,6 +91,26 @@ func newStack(t testing.TB, opts ...func(*exacttest.Options)) *stack {
 	}
 	s.httpAddr, s.logs = startWorker(t, s.ts, dbURL, map[string]string{"EXACTSYNC_SECRET_KEY": key})
 	return s
+}
+
+// odooClock is the simulated Odoo's clock: the real time plus what the test moved it on by, so a test can let
+// a second be over (and its changes be taken by the detector) without sleeping.
+type odooClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *odooClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves Odoo's clock on.
+func (c *odooClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
 
 // detect runs the change detector to its end, then waits for every contact sync it started.

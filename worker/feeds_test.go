@@ -1,0 +1,83 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/exactsync/exactsync/activities"
+)
+
+// Real Odoo 17 showed the detector re-syncing every partner every minute: write_date has whole seconds, so
+// "write_date > S" matched second S again, and the connector's own write-back of the Exact ID bumped write_date.
+// Once the first sync is done and Odoo is quiet, a poll costs one Odoo call per feed and starts nothing.
+func TestQuietOdooCostsOneCallPerFeedAndStartsNothing(t *testing.T) {
+	s := newStack(t)
+	ids := s.createPartners("Stil", 6)
+	s.settle(ids)
+	s.clock.Advance(3 * time.Second) // every second written so far is over by Odoo's clock
+	first := s.detect()
+	if len(first.PartnerIDs) != 0 {
+		t.Errorf("after the first sync the detector started %v again (own write-backs: %d)", first.PartnerIDs, first.Own)
+	}
+	s.odoo.ResetCalls()
+	exactWrites := s.writes("crm/Accounts")
+	quiet := s.detect()
+	if len(quiet.PartnerIDs) != 0 || quiet.Pages != 1 {
+		t.Errorf("quiet poll: started %v in %d pages, want nothing in 1 page", quiet.PartnerIDs, quiet.Pages)
+	}
+	calls := s.odoo.Calls()
+	if calls.Total != 2 || calls.ByMethod["res.partner.search_read"] != 1 || calls.ByMethod["res.partner.bank.search_read"] != 1 {
+		t.Errorf("quiet poll cost %d Odoo calls %v, want one search_read per feed (partners, bank accounts)", calls.Total, calls.ByMethod)
+	}
+	if got := s.writes("crm/Accounts"); got != exactWrites {
+		t.Errorf("quiet poll wrote %d times to Exact", got-exactWrites)
+	}
+
+	// One edit is one sync, found by the next poll once its second is over; the write-back it causes is not.
+	if err := s.odoo.Write("res.partner", ids[1:2], map[string]any{"phone": "+31 30 123 4567"}); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(3 * time.Second)
+	edit := s.detect()
+	if len(edit.PartnerIDs) != 1 || edit.PartnerIDs[0] != ids[1] {
+		t.Fatalf("after one edit the detector started %v, want only partner %d", edit.PartnerIDs, ids[1])
+	}
+	if _, err := s.wait(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(3 * time.Second)
+	if again := s.detect(); len(again.PartnerIDs) != 0 {
+		t.Errorf("the poll after the edit's sync started %v again", again.PartnerIDs)
+	}
+}
+
+// A bank account added to a synced partner touches neither the partner's write_date nor its webhook; the
+// detector's bank-account feed must find it, and the sync must send it to Exact.
+func TestBankAccountAddedLaterIsSent(t *testing.T) {
+	s := newStack(t)
+	ids := s.createPartners("Bank", 3) // partner 1 (odd) has no bank account
+	s.settle(ids)
+	s.clock.Advance(3 * time.Second)
+	s.detect()
+	before := len(s.exact.Entities(s.div, "crm/BankAccounts"))
+	if _, err := s.odoo.Create("res.partner.bank", map[string]any{"acc_number": iban(int(ids[1])*10 + 7),
+		"partner_id": ids[1], "acc_holder_name": "Bank 01 BV"}); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(3 * time.Second)
+	res := s.detect()
+	if len(res.PartnerIDs) != 1 || res.PartnerIDs[0] != ids[1] {
+		t.Fatalf("after adding a bank account the detector started %v, want partner %d", res.PartnerIDs, ids[1])
+	}
+	if _, err := s.wait(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(s.exact.Entities(s.div, "crm/BankAccounts")); got != before+1 {
+		t.Errorf("Exact bank accounts: %d, want %d", got, before+1)
+	}
+	s.assertOneAccountEach(ids)
+	link, err := s.st.Link(t.Context(), s.conn.ID, activities.ModelPartner, ids[1])
+	if err != nil || link.ExactID == "" {
+		t.Errorf("partner %d: link %+v, %v", ids[1], link, err)
+	}
+}
