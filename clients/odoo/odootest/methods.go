@@ -182,7 +182,14 @@ func mRead(s *Server, e *env, m *model, ids []int64, p map[string]any) (any, err
 	if err != nil {
 		return nil, err
 	}
-	return s.read(e, m, ids, fields, paramLoad(p))
+	// Odoo 17's read leaves out records that do not exist (write and the buttons raise a MissingError).
+	existing := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if m.recs[id] != nil {
+			existing = append(existing, id)
+		}
+	}
+	return s.read(e, m, existing, fields, paramLoad(p))
 }
 
 func mExists(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {

@@ -69,8 +69,6 @@ func TestWireShapes(t *testing.T) {
 		wantString string // exact, or suffix when it starts with "..."
 	}{
 		{"wrong credentials", "bad", "res.partner", "search", []any{[]any{}}, nil, 3, "Access Denied"},
-		{"missing record", "", "res.partner", "read", []any{[]any{int64(999999)}}, map[string]any{"fields": []any{"name"}}, 2,
-			fmt.Sprintf("Record does not exist or has been deleted.\n(Record: res.partner(999999,), User: %d)", s.UID())},
 		{"write missing record", "", "res.partner", "write", []any{[]any{int64(999999)}, map[string]any{"name": "x"}}, nil, 2,
 			fmt.Sprintf("Record does not exist or has been deleted.\n(Record: res.partner(999999,), User: %d)", s.UID())},
 		{"private method", "", "account.move", "_render_qweb_pdf", []any{[]any{int64(1)}}, nil, 4, "Private methods (such as _render_qweb_pdf) cannot be called remotely."},
@@ -263,6 +261,22 @@ func (c *clock) Set(t time.Time) {
 
 // TestWriteDateMicroseconds: like PostgreSQL under Odoo, write_date keeps microseconds, is read in
 // whole seconds, and domains and ordering use the precise value.
+// TestReadLeavesOutMissingRecords: real Odoo 17's read answers the records that exist and no fault
+// (recorded in testdata/odoo17, step "read a missing record"); write on them is a MissingError.
+func TestReadLeavesOutMissingRecords(t *testing.T) {
+	s := NewServer(t)
+	r := newRPC(t, s)
+	vdb := s.Seeded().Partners["Van der Berg Installatietechniek B.V."]
+	got := r.must("res.partner", "read", []any{[]any{int64(999999), vdb}}, map[string]any{"fields": []any{"name"}}).([]any)
+	if len(got) != 1 || got[0].(map[string]any)["id"] != vdb {
+		t.Errorf("read of a missing and an existing partner = %v, want only partner %d", got, vdb)
+	}
+	_, err := r.call("res.partner", "write", []any{[]any{int64(999999)}, map[string]any{"name": "x"}}, nil)
+	if f := faultOf(t, err); f.Code != 2 || !strings.HasPrefix(f.String, "Record does not exist or has been deleted.") {
+		t.Errorf("write on a missing partner: fault %d %q", f.Code, f.String)
+	}
+}
+
 func TestWriteDateMicroseconds(t *testing.T) {
 	sec := time.Date(2026, 12, 1, 23, 14, 5, 0, time.UTC)
 	clk := &clock{now: sec.Add(-time.Hour)}
@@ -641,7 +655,8 @@ func TestJSON2(t *testing.T) {
 		{"unknown method", s19, "/json/2/res.partner/frob", s19.APIKey(), map[string]any{}, 404, "werkzeug.exceptions.NotFound"},
 		{"unknown argument", s19, "/json/2/res.partner/search", s19.APIKey(), map[string]any{"domain": []any{}, "bogus": 1}, 422, "builtins.TypeError"},
 		{"user error", s19, "/json/2/res.partner/create", s19.APIKey(), map[string]any{"vals_list": []any{map[string]any{"email": "x@y"}}}, 422, "odoo.exceptions.ValidationError"},
-		{"missing record", s19, "/json/2/res.partner/read", s19.APIKey(), map[string]any{"ids": []any{999999}, "fields": []any{"name"}}, 404, "odoo.exceptions.MissingError"},
+		{"missing record", s19, "/json/2/res.partner/write", s19.APIKey(), map[string]any{"ids": []any{999999}, "vals": map[string]any{"name": "x"}}, 404, "odoo.exceptions.MissingError"},
+		{"read leaves out missing records", s19, "/json/2/res.partner/read", s19.APIKey(), map[string]any{"ids": []any{999999}, "fields": []any{"name"}}, 200, ""},
 		{"not on 17", s17, "/json/2/res.partner/search", s17.APIKey(), map[string]any{"domain": []any{}}, 404, ""},
 	}
 	for _, tc := range cases {
