@@ -1,5 +1,5 @@
 # exactsync — two commands: `make run` and `make test`. See README.md.
-.PHONY: run test tools clean bench build conformance
+.PHONY: run test tools clean bench build conformance volume
 
 ## run: bring up PostgreSQL, the Temporal dev server (Web UI on 127.0.0.1:8233), the simulators and the worker, and sync
 run:
@@ -8,6 +8,10 @@ run:
 ## test: go vet, gofmt, workflowcheck, then every test against real PostgreSQL and the real Temporal dev server
 test:
 	@deployments/test.sh
+
+## volume: the volume runs kept out of `make test` (1,000 invoices x 200 lines read on every Odoo transport)
+volume:
+	go test -count=1 -timeout 30m ./clients/odoo -run CallBudget -odoo.volume-lines=200
 
 ## conformance: the Odoo client's operations and the contact flow against a real Odoo (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_API_KEY)
 conformance:
