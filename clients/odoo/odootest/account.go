@@ -147,9 +147,10 @@ func (s *Server) defineAccounting() {
 		}
 		return nil
 	}
+	// real Odoo 17 answers unlink of a posted move (its lines) with this
 	move.beforeUnlink = func(s *Server, e *env, r *record) error {
 		if r.Vals["state"] == "posted" {
-			return userError("You cannot delete an item linked to a posted entry.")
+			return userError(postedUnlinkError)
 		}
 		return nil
 	}
@@ -249,7 +250,7 @@ func (s *Server) defineAccounting() {
 		}
 		mv := s.models["account.move"].recs[asInt(r.Vals["move_id"])]
 		if mv != nil && mv.Vals["state"] == "posted" {
-			return userError("You cannot delete an item linked to a posted entry.")
+			return userError(postedUnlinkError)
 		}
 		return nil
 	}
@@ -877,11 +878,8 @@ func actionPost(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any
 
 func (s *Server) postMove(e *env, mv *record) error {
 	mt := asString(mv.Vals["move_type"])
-	if mv.Vals["state"] == "posted" {
-		return userError("The entry %s (id %d) is already posted.", asString(mv.Vals["name"]), mv.ID)
-	}
-	if mv.Vals["state"] == "cancel" {
-		return userError("The entry %s (id %d) is cancelled: reset it to draft before posting it.", moveDisplayName(s, e, mv), mv.ID)
+	if mv.Vals["state"] == "posted" || mv.Vals["state"] == "cancel" {
+		return userError("The entry %s (id %d) must be in draft.", asString(mv.Vals["name"]), mv.ID)
 	}
 	kind := map[string]string{"out_invoice": "Customer Invoice", "out_refund": "Customer Credit Note", "in_invoice": "Vendor Bill", "in_refund": "Vendor Credit Note", "out_receipt": "Sales Receipt", "in_receipt": "Purchase Receipt"}[mt]
 	hasLine := false
@@ -951,39 +949,59 @@ func (s *Server) postMove(e *env, mv *record) error {
 	return nil
 }
 
+// buttonDraft resets posted or cancelled moves to draft, un-reconciling their payments; the name
+// stays. It returns None, as Odoo's does (over XML-RPC: a marshal fault after the commit).
 func buttonDraft(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
 	rs, err := s.browse(e, m, ids)
 	if err != nil {
 		return nil, err
 	}
 	for _, mv := range rs {
-		if mv.Vals["state"] == "draft" {
-			continue
+		if st := mv.Vals["state"]; st != "posted" && st != "cancel" {
+			return nil, userError("Only posted/cancelled journal entries can be reset to draft.")
 		}
-		mv.Vals["state"] = "draft"
-		mv.Vals["__paid"] = float64(0)
-		// unreconcile payments
-		for _, p := range s.models["account.payment"].recs {
-			for _, k := range []string{"reconciled_invoice_ids", "reconciled_bill_ids"} {
-				if containsID(toIDs(p.Vals[k]), mv.ID) {
-					p.Vals[k] = without(toIDs(p.Vals[k]), mv.ID)
-					p.Vals["is_reconciled"] = false
-					s.touch(e, s.models["account.payment"], p)
-				}
-			}
-		}
-		if err := s.recomputeMove(e, mv); err != nil {
+	}
+	for _, mv := range rs {
+		if err := s.resetToDraft(e, m, mv); err != nil {
 			return nil, err
 		}
-		s.touch(e, m, mv)
 	}
-	return true, nil
+	return nil, nil
 }
 
+func (s *Server) resetToDraft(e *env, m *model, mv *record) error {
+	mv.Vals["state"] = "draft"
+	mv.Vals["__paid"] = float64(0)
+	// unreconcile payments
+	for _, p := range s.models["account.payment"].recs {
+		for _, k := range []string{"reconciled_invoice_ids", "reconciled_bill_ids"} {
+			if containsID(toIDs(p.Vals[k]), mv.ID) {
+				p.Vals[k] = without(toIDs(p.Vals[k]), mv.ID)
+				p.Vals["is_reconciled"] = false
+				s.touch(e, s.models["account.payment"], p)
+			}
+		}
+	}
+	if err := s.recomputeMove(e, mv); err != nil {
+		return err
+	}
+	s.touch(e, m, mv)
+	return nil
+}
+
+// buttonCancel cancels moves: posted ones are reset to draft first (so they keep their name and
+// posted_before, and lose their payments); anything else but a draft is refused. It returns None.
 func buttonCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
 	rs, err := s.browse(e, m, ids)
 	if err != nil {
 		return nil, err
+	}
+	for _, mv := range rs {
+		if mv.Vals["state"] == "posted" {
+			if err := s.resetToDraft(e, m, mv); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, mv := range rs {
 		if mv.Vals["state"] != "draft" {
@@ -995,5 +1013,5 @@ func buttonCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (a
 		s.updateResidual(mv)
 		s.touch(e, m, mv)
 	}
-	return true, nil
+	return nil, nil
 }

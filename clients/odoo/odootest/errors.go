@@ -76,6 +76,7 @@ const (
 	excRedirectWarning = "odoo.exceptions.RedirectWarning"
 	excValueError      = "builtins.ValueError"
 	excTypeError       = "builtins.TypeError"
+	excIndexError      = "builtins.IndexError"
 	excKeyError        = "builtins.KeyError"
 	excAttributeError  = "builtins.AttributeError"
 	excNotFound        = "werkzeug.exceptions.NotFound"
@@ -118,3 +119,13 @@ func missingError(model string, ids []int64, uid int64) *Error {
 	return &Error{Name: excMissingError, Message: fmt.Sprintf(
 		"Record does not exist or has been deleted.\n(Record: %s(%s,), User: %d)", model, strings.Join(parts, ", "), uid)}
 }
+
+// noneMarshalled is the fault Odoo's XML-RPC answers after a method returned None (and its changes
+// were committed): fault 1 whose traceback ends in "TypeError: cannot marshal None unless
+// allow_none is enabled".
+func noneMarshalled() *Error {
+	return &Error{Name: excTypeError, Message: "cannot marshal None unless allow_none is enabled"}
+}
+
+// postedUnlinkError is Odoo 17's UserError for deleting a posted move or one of its lines.
+const postedUnlinkError = "You can't delete a posted journal item. Don\u2019t play games with your accounting records; reset the journal entry to draft before deleting it."

@@ -1,7 +1,11 @@
 package odootest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	netrpc "net/rpc"
 	"regexp"
 	"strconv"
@@ -98,4 +102,23 @@ func faultOf(t testing.TB, err error) xmlrpc.FaultError {
 	}
 	t.Fatalf("got error %v (%T), want an XML-RPC fault", err, err)
 	return f
+}
+
+// postJSON2 calls a JSON-2 endpoint and returns the status and the decoded body.
+func postJSON2(t *testing.T, s *Server, path, key string, body any) (int, any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "bearer "+key)
+	req.Header.Set("X-Odoo-Database", s.Database())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	return resp.StatusCode, v
 }

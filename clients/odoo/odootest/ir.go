@@ -145,6 +145,7 @@ func (s *Server) defineIR() {
 		fSel("state", "object_write|Update Record", "object_create|Create Record", "code|Execute Code", "webhook_placeholder|-", "multi|Execute Existing Actions").def("object_write").label("Type"),
 		fText("code"), fInt("sequence").def(int64(5)), fChar("type").def("ir.actions.server"),
 		fSel("binding_type", "action|Action", "report|Report").def("action"),
+		fSel("usage", "ir_actions_server|Server Action", "ir_cron|Scheduled Action").def("ir_actions_server").req(),
 	)
 	srv.fields["state"].Selection = [][2]string{{"object_write", "Update Record"}, {"object_create", "Create Record"}, {"code", "Execute Code"}, {"multi", "Execute Existing Actions"}, {"mail_post", "Send Email"}, {"followers", "Add Followers"}, {"next_activity", "Create Activity"}}
 	srv.beforeCreate = func(s *Server, e *env, vals map[string]any) error {
@@ -238,7 +239,7 @@ func fieldBeforeCreate(s *Server, e *env, vals map[string]any) error {
 	modelName := asString(im.Vals["model"])
 	m := s.models[modelName]
 	if m.fields[name] != nil {
-		return validationError("Field names must be unique per model.")
+		return validationError("The operation cannot be completed: Field names must be unique per model.")
 	}
 	tt, _ := vals["ttype"].(string)
 	if customTypes[tt] == "" {
@@ -328,6 +329,9 @@ func immediateInstall(s *Server, e *env, m *model, ids []int64, _ map[string]any
 			srv.addField(fChar("webhook_url").label("Webhook URL"))
 			srv.addField(fM2M("webhook_field_ids", "ir.model.fields").label("Webhook Fields"))
 			srv.addField(fM2O("base_automation_id", "base.automation").label("Automation Rule"))
+			if u := srv.fields["usage"]; u != nil {
+				u.Selection = append(u.Selection, [2]string{"base_automation", "Automation Rule"})
+			}
 			srv.addField((&fieldDef{Name: "webhook_sample_payload", Type: "text"}).compute(func(s *Server, e *env, r *record) any {
 				return ""
 			}))

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -261,6 +260,18 @@ func (c *clock) Set(t time.Time) {
 
 // TestWriteDateMicroseconds: like PostgreSQL under Odoo, write_date keeps microseconds, is read in
 // whole seconds, and domains and ordering use the precise value.
+// postedUnlinkMessage is real Odoo 17's answer to unlink of a posted move (testdata/odoo17).
+const postedUnlinkMessage = "You can't delete a posted journal item. Don’t play games with your accounting records; reset the journal entry to draft before deleting it."
+
+// wantNoneFault checks the fault real Odoo answers over XML-RPC when a method returned None.
+func wantNoneFault(t *testing.T, err error) {
+	t.Helper()
+	f := faultOf(t, err)
+	if f.Code != 1 || !strings.HasSuffix(strings.TrimSpace(f.String), "TypeError: cannot marshal None unless allow_none is enabled") {
+		t.Errorf("fault = %d %q, want 1 ending in TypeError: cannot marshal None unless allow_none is enabled", f.Code, f.String)
+	}
+}
+
 // TestReadLeavesOutMissingRecords: real Odoo 17's read answers the records that exist and no fault
 // (recorded in testdata/odoo17, step "read a missing record"); write on them is a MissingError.
 func TestReadLeavesOutMissingRecords(t *testing.T) {
@@ -409,22 +420,38 @@ func TestPostingAndNumbering(t *testing.T) {
 			if posted["invoice_date"] == false || posted["payment_state"] != "not_paid" || posted["amount_residual"] != 120.99 {
 				t.Errorf("posted = %v", posted)
 			}
+			// texts and codes as real Odoo 17 answers them (testdata/odoo17)
 			_, err := r.call("account.move", "action_post", []any{[]any{id}}, nil)
-			if f := faultOf(t, err); f.Code != 2 || !strings.Contains(f.String, "is already posted") {
+			if f := faultOf(t, err); f.Code != 2 || f.String != fmt.Sprintf("The entry %s (id %d) must be in draft.", want, id) {
 				t.Errorf("second action_post fault = %d %q", f.Code, f.String)
 			}
 			_, err = r.call("account.move", "unlink", []any{[]any{id}}, nil)
-			if f := faultOf(t, err); f.Code != 2 || f.String != "You cannot delete an item linked to a posted entry." {
+			if f := faultOf(t, err); f.Code != 2 || f.String != postedUnlinkMessage {
 				t.Errorf("unlink fault = %d %q", f.Code, f.String)
 			}
+			// button_cancel on a posted move cancels it (keeping name and posted_before) and,
+			// returning None, answers the marshal fault after committing.
 			_, err = r.call("account.move", "button_cancel", []any{[]any{id}}, nil)
-			if f := faultOf(t, err); f.String != "Only draft journal entries can be cancelled." {
-				t.Errorf("button_cancel on posted = %q", f.String)
+			wantNoneFault(t, err)
+			if got := r.readOne("account.move", id, "state", "name", "posted_before"); got["state"] != "cancel" || got["name"] != want || got["posted_before"] != true {
+				t.Errorf("after button_cancel on posted = %v, want cancel keeping %s, posted_before", got, want)
 			}
-			r.must("account.move", "button_draft", []any{[]any{id}}, nil)
-			r.must("account.move", "button_cancel", []any{[]any{id}}, nil)
-			if got := r.readOne("account.move", id, "state", "name"); got["state"] != "cancel" || got["name"] != want {
-				t.Errorf("after draft+cancel = %v, want cancel keeping %s", got, want)
+			_, err = r.call("account.move", "button_cancel", []any{[]any{id}}, nil)
+			if f := faultOf(t, err); f.Code != 2 || f.String != "Only draft journal entries can be cancelled." {
+				t.Errorf("button_cancel on cancelled = %d %q", f.Code, f.String)
+			}
+			_, err = r.call("account.move", "action_post", []any{[]any{id}}, nil)
+			if f := faultOf(t, err); f.Code != 2 || f.String != fmt.Sprintf("The entry %s (id %d) must be in draft.", want, id) {
+				t.Errorf("action_post on cancelled = %d %q", f.Code, f.String)
+			}
+			_, err = r.call("account.move", "button_draft", []any{[]any{id}}, nil)
+			wantNoneFault(t, err)
+			if got := r.readOne("account.move", id, "state", "name"); got["state"] != "draft" || got["name"] != want {
+				t.Errorf("after button_draft = %v, want draft keeping %s", got, want)
+			}
+			_, err = r.call("account.move", "button_draft", []any{[]any{id}}, nil)
+			if f := faultOf(t, err); f.Code != 2 || f.String != "Only posted/cancelled journal entries can be reset to draft." {
+				t.Errorf("button_draft on draft = %d %q", f.Code, f.String)
 			}
 		})
 	}
@@ -618,23 +645,7 @@ func TestCustomFields(t *testing.T) {
 }
 
 func TestJSON2(t *testing.T) {
-	post := func(t *testing.T, s *Server, path, key string, body any) (int, any) {
-		t.Helper()
-		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(http.MethodPost, s.URL()+path, bytes.NewReader(b))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "bearer "+key)
-		req.Header.Set("X-Odoo-Database", s.Database())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		var v any
-		_ = json.Unmarshal(raw, &v)
-		return resp.StatusCode, v
-	}
+	post := postJSON2
 	s19 := NewServer(t, func(o *Options) { o.Version = 19 })
 	s17 := NewServer(t)
 	partner := s19.Seeded().Partners["Acme Corp"]

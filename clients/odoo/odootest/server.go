@@ -265,6 +265,11 @@ func (s *Server) serveXMLRPC(service string) http.HandlerFunc {
 			return
 		}
 		res, oerr := s.dispatchXMLRPC(service, call)
+		if oerr == nil && res == nil {
+			// The method returned None: its transaction is committed, then Python's xmlrpc
+			// marshaller refuses the answer (Odoo runs it without allow_none).
+			oerr = noneMarshalled()
+		}
 		if oerr != nil {
 			e, ok := oerr.(*Error)
 			if !ok {
@@ -388,6 +393,11 @@ func (s *Server) executeLocked(uid int64, modelName, method string, args []any, 
 	if !ok {
 		return nil, nil, &Error{Name: excAttributeError, Message: fmt.Sprintf("The method '%s' does not exist on the model '%s'", method, modelName)}
 	}
+	if method == "create" && !named && len(args) == 0 {
+		// Odoo's XML-RPC dispatch of api.model_create_multi reads args[0]: a vals_list passed by
+		// keyword fails before anything is created (17, 18, 19).
+		return nil, nil, &Error{Name: excIndexError, Message: "tuple index out of range"}
+	}
 	if kwargs == nil {
 		kwargs = map[string]any{}
 	}
@@ -453,6 +463,9 @@ func (s *Server) executeLocked(uid int64, modelName, method string, args []any, 
 			s.restore(snap)
 		}
 		return nil, nil, err
+	}
+	if id, ok := res.(int64); ok && named && method == "create" {
+		res = []any{id} // JSON-2 answers the created recordset's ids, also for one dict
 	}
 	return res, e, nil
 }
