@@ -7,7 +7,7 @@
 //	starter mappings list|set|suggest …
 //	starter schedule [--every 60s]        start (or update) the change detection of a connection
 //	starter sync contacts [--from-start]  run the change detection now (initial sync)
-//	starter odoo install-webhooks --public-url URL [--install-module]
+//	starter odoo install-webhooks --public-url URL [--install-module] [--rotate-secret]
 //	starter status | retry | resume | doctor | search-attributes
 //
 // Configuration as for the worker: DATABASE_URL, EXACTSYNC_SECRET_KEY and TEMPORAL_*.

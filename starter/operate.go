@@ -68,10 +68,14 @@ func syncContacts(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// installWebhooks creates or updates the Odoo automation rule that notifies the worker of partner changes.
+// --rotate-secret first gives the connection a new webhook secret: Odoo writes every webhook URL, secret included,
+// to its INFO log, so whoever reads that log can post notifications. The old URL is refused from then on.
 func installWebhooks(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("odoo install-webhooks")
 	public := fs.String("public-url", e.getenv("EXACTSYNC_PUBLIC_URL"), "URL at which Odoo reaches the worker (EXACTSYNC_PUBLIC_URL)")
 	install := fs.Bool("install-module", false, "install Odoo's base_automation module when missing (administrator rights)")
+	rotate := fs.Bool("rotate-secret", false, "give the connection a new webhook secret and point the Odoo rule at it; the old URL is refused at once")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -102,18 +106,29 @@ func installWebhooks(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	rule := odoo.WebhookRule{
-		Name:   "exactsync: partner changed (" + conn.Name + ")",
-		Model:  "res.partner",
-		URL:    strings.TrimRight(*public, "/") + "/webhooks/odoo/" + conn.WebhookSecret,
-		Fields: []string{"commercial_partner_id", "customer_rank", "supplier_rank"},
-		Domain: odoo.Domain{"|", []any{"customer_rank", ">", 0}, []any{"supplier_rank", ">", 0}},
+	secret, rotated := conn.WebhookSecret, false
+	if *rotate || secret == "" {
+		secret, rotated = randomHex(24), true
+		if err := e.store.ReplaceWebhookSecret(ctx, conn.ID, secret); err != nil {
+			return err
+		}
 	}
-	id, err := oc.EnsureWebhookRule(ctx, rule)
+	id, err := oc.EnsureWebhookRule(ctx, activities.PartnerWebhookRule(conn.Name, *public, secret))
+	if err != nil && rotated {
+		return fmt.Errorf("the new webhook secret is stored and the old URL is refused from now on, but Odoo's rule could not be updated (%w). "+
+			"Fix: run `starter odoo install-webhooks` again, without --rotate-secret, once Odoo answers; polling keeps the sync going meanwhile | "+
+			"NL: het nieuwe webhookgeheim is opgeslagen en de oude URL wordt vanaf nu geweigerd, maar de regel in Odoo kon niet worden bijgewerkt. "+
+			"Oplossing: voer `starter odoo install-webhooks` opnieuw uit, zonder --rotate-secret, zodra Odoo antwoordt; polling houdt de synchronisatie intussen gaande", err)
+	}
 	if err != nil {
 		return err
 	}
-	e.printf("Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes\n", id, strings.TrimRight(*public, "/"))
+	base := strings.TrimRight(*public, "/")
+	if rotated {
+		e.printf("Webhook secret replaced: Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes with the new secret; the old URL is refused from now on\n", id, base)
+		return nil
+	}
+	e.printf("Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes\n", id, base)
 	return nil
 }
 
