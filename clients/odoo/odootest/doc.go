@@ -11,4 +11,8 @@
 //
 // The simulator is strict on purpose: unknown fields, models and methods, private methods,
 // wrong credentials and forbidden state transitions fail with the faults real Odoo sends.
+// testdata/odoo17 holds what a real Odoo 17 answered to the client's every operation (recorded by
+// clients/odoo/conformance/record); the replay test in clients/odoo/conformance fails wherever
+// this simulator answers otherwise. Like PostgreSQL under Odoo, it stores write_date with
+// microseconds (from Options.Now), reads it in whole seconds and compares the precise value.
 package odootest
