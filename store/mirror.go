@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,6 +38,35 @@ func NormalizeVAT(v string) string {
 	}, v)
 }
 
+// CleanText makes text that comes from Odoo or Exact safe to store in PostgreSQL and to send on: invalid UTF-8
+// becomes U+FFFD, line breaks and tabs become a space, NUL and every other control character is dropped, and the
+// result is trimmed. PostgreSQL refuses a NUL in text ("invalid byte sequence") and in jsonb ("unsupported
+// Unicode escape sequence"); Odoo's JSON-2 API and Exact's OData both carry one as \u0000.
+func CleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			return ' '
+		case unicode.IsControl(r) || r == '\uFEFF':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+// Clean returns the account as the mirror keeps it: every text cleaned (CleanText), the VAT number normalised.
+// Every row that goes into the mirror passes here, whatever Exact sent.
+func (a MirrorAccount) Clean() MirrorAccount {
+	a.ID = CleanText(a.ID)
+	a.Code = CleanText(a.Code)
+	a.Name = CleanText(a.Name)
+	a.VATNumber = NormalizeVAT(CleanText(a.VATNumber))
+	a.ChamberOfCommerce = CleanText(a.ChamberOfCommerce)
+	return a
+}
+
 const mirrorCursor = "exact.crm.accounts.timestamp"
 
 // SaveMirrorAccount records one account in the mirror (after creating or linking it).
@@ -50,13 +80,14 @@ type execer interface {
 }
 
 func saveMirror(ctx context.Context, db execer, connectionID int64, a MirrorAccount) error {
+	a = a.Clean()
 	_, err := db.Exec(ctx, `
 		INSERT INTO exact_accounts (connection_id, id, code, name, vat_number, chamber_of_commerce, sync_timestamp)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (connection_id, id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name,
 			vat_number = EXCLUDED.vat_number, chamber_of_commerce = EXCLUDED.chamber_of_commerce,
 			sync_timestamp = GREATEST(exact_accounts.sync_timestamp, EXCLUDED.sync_timestamp)`,
-		connectionID, a.ID, strings.TrimSpace(a.Code), a.Name, NormalizeVAT(a.VATNumber), strings.TrimSpace(a.ChamberOfCommerce), a.Timestamp)
+		connectionID, a.ID, a.Code, a.Name, a.VATNumber, a.ChamberOfCommerce, a.Timestamp)
 	if err != nil {
 		return fmt.Errorf("store: save mirrored account: %w", err)
 	}
@@ -111,12 +142,13 @@ func (s *Store) RefreshMirror(ctx context.Context, connectionID int64, maxAge ti
 }
 
 // MatchAccount finds a mirrored Exact account by VAT number, then Chamber of Commerce number, then code
-// (each only when given), in that order. It returns ErrNotFound when none matches.
+// (each only when given), in that order. Codes compare as Exact compares them: trimmed and case-insensitive.
+// It returns ErrNotFound when none matches.
 func (s *Store) MatchAccount(ctx context.Context, connectionID int64, vat, coc, code string) (MirrorAccount, string, error) {
-	tries := []struct{ by, column, value string }{
-		{"vat", "vat_number", NormalizeVAT(vat)},
-		{"chamber_of_commerce", "chamber_of_commerce", strings.TrimSpace(coc)},
-		{"code", "code", strings.TrimSpace(code)},
+	tries := []struct{ by, where, value string }{
+		{"vat", "vat_number = $2", NormalizeVAT(CleanText(vat))},
+		{"chamber_of_commerce", "chamber_of_commerce = $2", CleanText(coc)},
+		{"code", "lower(code) = lower($2)", CleanText(code)},
 	}
 	for _, t := range tries {
 		if t.value == "" {
@@ -124,7 +156,7 @@ func (s *Store) MatchAccount(ctx context.Context, connectionID int64, vat, coc, 
 		}
 		var a MirrorAccount
 		err := s.pool.QueryRow(ctx, `SELECT id, code, name, vat_number, chamber_of_commerce, sync_timestamp FROM exact_accounts
-			WHERE connection_id = $1 AND `+t.column+` = $2 ORDER BY sync_timestamp LIMIT 1`, connectionID, t.value).
+			WHERE connection_id = $1 AND `+t.where+` ORDER BY sync_timestamp LIMIT 1`, connectionID, t.value).
 			Scan(&a.ID, &a.Code, &a.Name, &a.VATNumber, &a.ChamberOfCommerce, &a.Timestamp)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
