@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/exactsync/exactsync/clients/exact"
-	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
 )
@@ -166,43 +165,5 @@ func TestClassifyOdooFaults(t *testing.T) {
 	_, err = oc.Partners(ctx, []int64{1})
 	if got := Classify(err); !errors.As(got, &app) || app.NonRetryable() {
 		t.Errorf("server down: Classify = %v, want a retryable error", got)
-	}
-}
-
-func TestBudgetLeftStopsBeforeA429(t *testing.T) {
-	clock := exacttest.NewClock(time.Date(2026, 3, 2, 10, 0, 30, 0, time.UTC))
-	srv := exacttest.NewServer(t, func(o *exacttest.Options) { o.Now = clock.Now; o.MinutelyLimit = 2 })
-	ctx := context.Background()
-	const redirect = "http://127.0.0.1:1/cb"
-	cfg := &exact.Config{ClientID: srv.ClientID(), ClientSecret: srv.ClientSecret(), RedirectURL: redirect, BaseURL: srv.URL(), Now: clock.Now}
-	tok, err := cfg.Exchange(ctx, srv.Authorize(t, redirect))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ec, err := exact.NewClient(exact.WithBaseURL(srv.URL()), exact.WithTokenSource(exact.StaticTokenSource(tok.AccessToken)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	div := srv.DefaultDivision()
-	if err := budgetLeft(ec, div, clock.Now()); err != nil {
-		t.Fatalf("before any call: %v", err)
-	}
-	for range 2 {
-		if _, err := exact.Collect(ec.PaymentConditions.List(ctx, div, nil)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err = budgetLeft(ec, div, clock.Now())
-	var rl *exact.RateLimitError
-	if !errors.As(err, &rl) || rl.Window != "minutely" {
-		t.Fatalf("after the budget: %v, want a minutely RateLimitError", err)
-	}
-	var app *temporal.ApplicationError
-	if got := Classify(err); !errors.As(got, &app) || app.Type() != ErrTypeRateLimited || app.NextRetryDelay() <= 0 {
-		t.Errorf("Classify = %v, want RateLimited with a delay", got)
-	}
-	clock.Advance(time.Minute)
-	if err := budgetLeft(ec, div, clock.Now()); err != nil {
-		t.Errorf("after the reset: %v", err)
 	}
 }

@@ -396,9 +396,6 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 	if err != nil {
 		return UpsertResult{}, err
 	}
-	if err := budgetLeft(ec, conn.ExactDivision, time.Now()); err != nil {
-		return UpsertResult{}, err
-	}
 	m := in.Mapped
 	div := conn.ExactDivision
 	link, err := c.Store.Link(ctx, conn.ID, ModelPartner, m.PartnerID)
@@ -584,9 +581,6 @@ func (c *Contacts) syncBankAccounts(ctx context.Context, in BanksInput) (BanksRe
 		return res, err
 	}
 	div := conn.ExactDivision
-	if err := budgetLeft(ec, div, time.Now()); err != nil {
-		return res, err
-	}
 	existing := map[string]string{} // IBAN → Exact bank account ID
 	if !in.NewAccount || activity.GetInfo(ctx).Attempt > 1 {
 		banks, err := exact.Collect(ec.BankAccounts.List(ctx, div, &exact.ListOptions{Filter: exact.Eq("Account", exact.Guid(in.ExactID))}))

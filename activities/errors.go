@@ -144,16 +144,3 @@ func ErrorType(err error) string {
 	}
 	return ""
 }
-
-// budgetLeft refuses a call that could only earn a 429: the division's last answer said its minutely or daily
-// budget is used up until a reset that has not come yet. The RateLimitError makes Temporal wait for the reset.
-func budgetLeft(ec *exact.Client, division int, now time.Time) error {
-	rl := ec.RateLimits(division)
-	switch {
-	case rl.DailyLimit > 0 && rl.DailyRemaining <= 0 && rl.DailyReset.After(now):
-		return &exact.RateLimitError{Window: "daily", Reset: rl.DailyReset, Limits: rl}
-	case rl.MinutelyLimit > 0 && rl.MinutelyRemaining <= 0 && rl.MinutelyReset.After(now):
-		return &exact.RateLimitError{Window: "minutely", Reset: rl.MinutelyReset, Limits: rl}
-	}
-	return nil
-}

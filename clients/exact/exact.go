@@ -1,7 +1,8 @@
 // Package exact is a client for the Exact Online REST API (OData v2 JSON):
 // OAuth2 with rotating refresh tokens kept in a TokenStore, one Client with
 // a service per API area, typed resources, a literal-escaping $filter
-// builder, paging as iterators, rate-limit budgets read from headers, and
+// builder, paging as iterators, rate-limit budgets read from headers (a
+// request the division's budget cannot pay for is not sent), and
 // one CheckResponse that turns every non-2xx answer into a typed error.
 //
 // The client never retries, except once after a 401 (refresh the token under
@@ -41,6 +42,7 @@ type Client struct {
 	tokens     TokenSource
 	logger     *zap.Logger
 	userAgent  string
+	now        func() time.Time
 
 	rateMu sync.Mutex
 	rates  map[int]RateLimit
@@ -112,6 +114,17 @@ func WithLogger(l *zap.Logger) Option {
 	}
 }
 
+// WithClock sets the clock the budget check compares rate-limit resets with
+// (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *Client) error {
+		if now != nil {
+			c.now = now
+		}
+		return nil
+	}
+}
+
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error { c.userAgent = ua; return nil }
@@ -123,6 +136,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		httpClient: &http.Client{Timeout: 60 * time.Second},
 		logger:     zap.NewNop(),
 		userAgent:  "exactsync",
+		now:        time.Now,
 		rates:      map[int]RateLimit{},
 	}
 	for _, o := range opts {
@@ -183,6 +197,24 @@ func headerInt(h http.Header, k string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	return n, err == nil
+}
+
+// budgetLeft refuses a call that could only earn a 429: the division's last
+// answer said its daily or minutely budget is used up until a reset that has
+// not come yet. The *RateLimitError has no APIError: no request was sent.
+func (c *Client) budgetLeft(division int) error {
+	if division == 0 {
+		return nil
+	}
+	rl := c.RateLimits(division)
+	now := c.now()
+	switch {
+	case rl.DailyLimit > 0 && rl.DailyRemaining <= 0 && rl.DailyReset.After(now):
+		return &RateLimitError{Window: "daily", Reset: rl.DailyReset, Limits: rl}
+	case rl.MinutelyLimit > 0 && rl.MinutelyRemaining <= 0 && rl.MinutelyReset.After(now):
+		return &RateLimitError{Window: "minutely", Reset: rl.MinutelyReset, Limits: rl}
+	}
+	return nil
 }
 
 // applyRateHeaders updates rl with the headers present; absent ones keep
@@ -266,10 +298,14 @@ func (c *Client) sameOrigin(u *url.URL) bool {
 }
 
 // do sends r, refreshing the token and repeating once after a 401, checks
-// the response and returns the body of a 2xx answer.
+// the response and returns the body of a 2xx answer. A request whose
+// division has no budget left until a future reset is not sent (see send).
 func (c *Client) do(ctx context.Context, r *request) ([]byte, error) {
 	if !c.sameOrigin(r.url) {
 		return nil, fmt.Errorf("exact: refusing to send credentials to %s://%s", r.url.Scheme, r.url.Host)
+	}
+	if err := c.budgetLeft(r.division); err != nil {
+		return nil, err // before the token: a used-up budget needs no refresh either
 	}
 	tok, err := c.tokens.Token(ctx)
 	if err != nil {
@@ -299,7 +335,13 @@ func (c *Client) do(ctx context.Context, r *request) ([]byte, error) {
 	return body, nil
 }
 
+// send makes one request, unless the division's budget is known to be used up.
 func (c *Client) send(ctx context.Context, r *request, accessToken string) (*http.Response, []byte, error) {
+	if err := c.budgetLeft(r.division); err != nil {
+		c.logger.Debug("exact request not sent: budget used up", zap.String("method", r.method), zap.String("path", r.url.Path),
+			zap.Int("division", r.division), zap.String("error_class", ClassRateLimit.String()))
+		return nil, nil, err
+	}
 	var rd io.Reader
 	if r.body != nil {
 		rd = bytes.NewReader(r.body)

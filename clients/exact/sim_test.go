@@ -62,7 +62,7 @@ func newEnv(t *testing.T, ec envConfig) *env {
 		tsOpts = append(tsOpts, exact.TokenLogger(ec.logger))
 	}
 	e.ts = exact.NewTokenSource(e.cfg, e.store, 1, tsOpts...)
-	e.c, err = exact.NewClient(exact.WithBaseURL(srv.URL()), exact.WithTokenSource(e.ts), exact.WithLogger(ec.logger))
+	e.c, err = exact.NewClient(exact.WithBaseURL(srv.URL()), exact.WithTokenSource(e.ts), exact.WithLogger(ec.logger), exact.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,23 +352,36 @@ func TestHostileStringsAreOneLiteral(t *testing.T) {
 	}
 }
 
+// otherProcess is a second client on the same connection that has not seen
+// any rate-limit headers yet (another worker process).
+func (e *env) otherProcess(t *testing.T) *exact.Client {
+	t.Helper()
+	c, err := exact.NewClient(exact.WithBaseURL(e.srv.URL()), exact.WithTokenSource(exact.NewTokenSource(e.cfg, e.store, 1)),
+		exact.WithClock(e.clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestRateLimit429(t *testing.T) {
 	e := newEnv(t, envConfig{sim: func(o *exacttest.Options) { o.MinutelyLimit = 3 }})
 	ctx := context.Background()
+	// Another process uses up the minute; this one has not seen the headers.
+	other := e.otherProcess(t)
 	for i := range 3 {
-		if _, err := exact.Collect(e.c.Journals.List(ctx, e.div, nil)); err != nil {
+		if _, err := exact.Collect(other.Journals.List(ctx, e.div, nil)); err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
-	before := e.c.RateLimits(e.div)
-	if before.MinutelyLimit != 3 || before.MinutelyRemaining != 0 || before.DailyLimit != 5000 || before.DailyRemaining != 4997 {
-		t.Errorf("budget: got %+v", before)
+	if got := e.c.RateLimits(e.div); got != (exact.RateLimit{}) {
+		t.Fatalf("budget before the first answer: got %+v, want unknown", got)
 	}
 	e.srv.ResetCalls()
 	_, err := exact.Collect(e.c.Journals.List(ctx, e.div, nil))
 	var re *exact.RateLimitError
-	if !errors.As(err, &re) {
-		t.Fatalf("got %T %v, want *RateLimitError", err, err)
+	if !errors.As(err, &re) || re.APIError == nil {
+		t.Fatalf("got %T %v, want *RateLimitError from a 429", err, err)
 	}
 	if !errors.Is(err, exact.ErrRateLimited) || re.APIError.Class() != exact.ClassRateLimit || re.Window != "minutely" {
 		t.Errorf("classification: %v window %q", err, re.Window)
@@ -381,8 +394,8 @@ func TestRateLimit429(t *testing.T) {
 		t.Errorf("RetryAfter: got %v, want %v", got, want)
 	}
 	after := e.c.RateLimits(e.div)
-	if after.DailyLimit != 5000 || after.DailyRemaining != 4997 || !after.DailyReset.Equal(before.DailyReset) || after.MinutelyReset != wantReset {
-		t.Errorf("budget after 429 (daily window kept): got %+v", after)
+	if after.MinutelyLimit != 3 || after.MinutelyRemaining != 0 || after.MinutelyReset != wantReset || after.DailyLimit != 0 {
+		t.Errorf("budget after 429 (only the minutely headers): got %+v", after)
 	}
 	if calls := e.srv.Calls().Total; calls != 1 {
 		t.Errorf("calls: got %d, want 1 (no retry)", calls)
@@ -390,6 +403,77 @@ func TestRateLimit429(t *testing.T) {
 	e.clock.Advance(re.RetryAfter(e.clock.Now()))
 	if _, err := exact.Collect(e.c.Journals.List(ctx, e.div, nil)); err != nil {
 		t.Errorf("after the reset: %v", err)
+	}
+}
+
+// TestBudgetUsedUpSendsNoRequest: once a division's last answer said its
+// minutely or daily budget is used up, the client refuses calls to that
+// division without sending them until the reset (every caller gets the
+// check: lists and writes alike); other divisions still go out.
+func TestBudgetUsedUpSendsNoRequest(t *testing.T) {
+	tests := []struct {
+		name       string
+		sim        func(*exacttest.Options)
+		calls      int // answered calls that use the budget up
+		wantWindow string
+		wantReset  time.Time
+	}{
+		{"minutely", func(o *exacttest.Options) { o.MinutelyLimit = 2 }, 2, "minutely", time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)},
+		{"daily", func(o *exacttest.Options) { o.DailyLimit = 3 }, 3, "daily", time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{sim: tt.sim})
+			e.srv.AddDivision(7654321, "Tweede BV")
+			ctx := context.Background()
+			e.clock.Advance(30 * time.Second) // 10:00:30
+			for i := range tt.calls {
+				if _, err := exact.Collect(e.c.PaymentConditions.List(ctx, e.div, nil)); err != nil {
+					t.Fatalf("call %d: %v", i, err)
+				}
+			}
+			e.srv.ResetCalls()
+			refusals := []struct {
+				name string
+				call func() error
+			}{
+				{"list", func() error { _, err := exact.Collect(e.c.PaymentConditions.List(ctx, e.div, nil)); return err }},
+				{"create", func() error {
+					_, err := e.c.Accounts.Create(ctx, e.div, &exact.Account{Name: "Nooit Verstuurd BV", Status: "C"})
+					return err
+				}},
+			}
+			for _, r := range refusals {
+				err := r.call()
+				var rl *exact.RateLimitError
+				if !errors.As(err, &rl) || !errors.Is(err, exact.ErrRateLimited) {
+					t.Fatalf("%s: got %T %v, want a *RateLimitError", r.name, err, err)
+				}
+				if rl.APIError != nil || rl.Window != tt.wantWindow || !rl.Reset.Equal(tt.wantReset) {
+					t.Errorf("%s: APIError %v window %q reset %v, want no answer, %q, %v", r.name, rl.APIError, rl.Window, rl.Reset, tt.wantWindow, tt.wantReset)
+				}
+				if rl.RetryAfter(e.clock.Now()) <= 0 {
+					t.Errorf("%s: RetryAfter %v, want > 0", r.name, rl.RetryAfter(e.clock.Now()))
+				}
+			}
+			if got := e.srv.Calls(); got.Total != 0 || got.ByStatus[429] != 0 {
+				t.Errorf("requests sent while the budget was used up: %d (%v), want none", got.Total, got.ByEndpoint)
+			}
+			// Another division has its own budget.
+			if _, err := exact.Collect(e.c.PaymentConditions.List(ctx, 7654321, nil)); err != nil {
+				t.Errorf("other division: %v", err)
+			}
+			if got := e.srv.Calls().Total; got != 1 {
+				t.Errorf("requests to the other division: got %d, want 1", got)
+			}
+			e.clock.Advance(tt.wantReset.Sub(e.clock.Now()))
+			if _, err := exact.Collect(e.c.PaymentConditions.List(ctx, e.div, nil)); err != nil {
+				t.Errorf("after the reset: %v", err)
+			}
+			if got := e.srv.Calls().ByEndpoint[fmt.Sprintf("GET %d cashflow/PaymentConditions", e.div)]; got != 1 {
+				t.Errorf("requests after the reset: got %d, want 1", got)
+			}
+		})
 	}
 }
 
