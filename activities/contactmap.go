@@ -8,9 +8,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/exactsync/exactsync/clients/odoo"
-	"github.com/exactsync/exactsync/store"
 )
 
 // AccountFields are crm/Accounts properties by their Exact names (string or bool values), as sent.
@@ -40,17 +40,23 @@ type MappedContact struct {
 type PaymentConditions map[int64]string
 
 // MapPartner maps an Odoo partner to an Exact account. It is pure: the mapping table comes in as terms.
+// It cleans what can be cleaned (control characters, spaces, VAT and IBAN spacing) and refuses, with a Problem
+// naming every field to fix in Odoo, what Exact would refuse or misfile (see cleanPartner).
 // Status and IsSupplier are only ever raised, never lowered, so a relation matched in Exact keeps its roles.
 func MapPartner(p odoo.Partner, terms PaymentConditions) (MappedContact, error) {
-	name := strings.TrimSpace(p.Name)
+	p, issues := cleanPartner(p)
+	name := p.Name
 	if name == "" {
 		return MappedContact{}, &Problem{Code: "partner.no_name",
 			EN: fmt.Sprintf("Odoo partner %d has no name.", p.ID), NL: fmt.Sprintf("Odoo-relatie %d heeft geen naam.", p.ID),
 			FixEN: "give the contact a name in Odoo", FixNL: "geef het contact een naam in Odoo"}
 	}
+	if prob := partnerProblem(p, name, issues); prob != nil {
+		return MappedContact{}, prob
+	}
 	a := AccountFields{"Name": name}
 	set := func(key, v string) {
-		if v = strings.TrimSpace(v); v != "" {
+		if v != "" {
 			a[key] = v
 		}
 	}
@@ -58,13 +64,12 @@ func MapPartner(p odoo.Partner, terms PaymentConditions) (MappedContact, error) 
 	set("AddressLine2", p.Street2)
 	set("Postcode", p.Zip)
 	set("City", p.City)
-	set("Country", strings.ToUpper(p.CountryCode))
-	vat := store.NormalizeVAT(p.VAT)
-	set("VATNumber", vat)
+	set("Country", p.CountryCode)
+	set("VATNumber", p.VAT)
 	set("ChamberOfCommerce", p.CompanyRegistry)
 	set("Email", p.Email)
 	phone := p.Phone
-	if strings.TrimSpace(phone) == "" {
+	if phone == "" {
 		phone = p.Mobile
 	}
 	set("Phone", phone)
@@ -97,25 +102,24 @@ func MapPartner(p odoo.Partner, terms PaymentConditions) (MappedContact, error) 
 		}
 		a[t.field] = code
 	}
-	ref := strings.TrimSpace(p.Ref)
-	if len(ref) > 18 {
+	ref := p.Ref
+	if utf8.RuneCountInString(ref) > maxCode {
 		ref = "" // Exact codes hold 18 characters; a longer reference cannot be the code
 	}
 	createCode := ref
 	if createCode == "" {
 		createCode = fmt.Sprintf("ODOO%d", p.ID)
 	}
-	m := MappedContact{PartnerID: p.ID, Account: a, CreateCode: createCode, MatchCode: ref, VAT: vat,
-		Chamber: strings.TrimSpace(p.CompanyRegistry)}
+	m := MappedContact{PartnerID: p.ID, Account: a, CreateCode: createCode, MatchCode: ref, VAT: p.VAT,
+		Chamber: p.CompanyRegistry}
 	seen := map[string]bool{}
-	for _, b := range p.BankAccounts {
-		iban := strings.ToUpper(strings.ReplaceAll(firstNonEmpty(b.SanitizedAccNumber, b.AccNumber), " ", ""))
+	for _, b := range p.BankAccounts { // cleaned: the number normalised, BIC upper case
+		iban := b.SanitizedAccNumber
 		if iban == "" || seen[iban] {
 			continue
 		}
 		seen[iban] = true
-		m.Banks = append(m.Banks, BankPayload{OdooID: b.ID, IBAN: iban, BIC: strings.ToUpper(strings.TrimSpace(b.BIC)),
-			Holder: strings.TrimSpace(b.Holder)})
+		m.Banks = append(m.Banks, BankPayload{OdooID: b.ID, IBAN: iban, BIC: b.BIC, Holder: b.Holder})
 	}
 	m.AccountHash = hashJSON(a)
 	return m, nil
