@@ -292,7 +292,7 @@ func TestContactSyncEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dupID, err := s.odoo.Create("res.partner", map[string]any{"name": "Bestaande Klant BV", "is_company": true, "customer_rank": 1, "vat": "nl 9999.99999.B01"})
+	dupID, err := s.odoo.Create("res.partner", map[string]any{"name": "Bestaande Klant BV", "is_company": true, "customer_rank": 1, "country_id": s.odoo.Seeded().Countries["NL"], "vat": "nl 9999.99999.B01"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestContactSyncEndToEnd(t *testing.T) {
 	})
 
 	t.Run("poll, webhook and two edits at once give one account", func(t *testing.T) {
-		id, err := s.odoo.Create("res.partner", map[string]any{"name": "Gelijktijdig BV", "is_company": true, "customer_rank": 1})
+		id, err := s.odoo.Create("res.partner", map[string]any{"name": "Gelijktijdig BV", "is_company": true, "customer_rank": 1, "country_id": s.odoo.Seeded().Countries["NL"]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -424,7 +424,7 @@ func TestContactSyncEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := s.odoo.Create("res.partner", map[string]any{"name": "Onbekende Termijn BV", "is_company": true, "customer_rank": 1,
+		id, err := s.odoo.Create("res.partner", map[string]any{"name": "Onbekende Termijn BV", "is_company": true, "customer_rank": 1, "country_id": s.odoo.Seeded().Countries["NL"],
 			"property_payment_term_id": term})
 		if err != nil {
 			t.Fatal(err)

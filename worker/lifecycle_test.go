@@ -38,7 +38,7 @@ func waitScheduleAction(t *testing.T, h client.ScheduleHandle) string {
 func TestScheduleSyncsAndDeadTokenPausesTheConnection(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
-	id, err := s.odoo.Create("res.partner", map[string]any{"name": "Planning BV", "is_company": true, "customer_rank": 1})
+	id, err := s.odoo.Create("res.partner", map[string]any{"name": "Planning BV", "is_company": true, "customer_rank": 1, "country_id": s.odoo.Seeded().Countries["NL"]})
 	if err != nil {
 		t.Fatal(err)
 	}
