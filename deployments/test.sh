@@ -18,6 +18,8 @@ if [ -n "$unformatted" ]; then
 fi
 echo "== workflowcheck (determinism of workflows/)"
 .bin/workflowcheck ./workflows/...
+echo "== staticcheck"
+.bin/staticcheck ./...
 
 started_pg=""
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -35,4 +37,8 @@ trap cleanup EXIT
 
 export TEMPORAL_CLI="$root/.bin/temporal"
 echo "== go test (PostgreSQL at ${DATABASE_URL%%@*}@…, Temporal CLI $TEMPORAL_CLI)"
-go test -count=1 -timeout 40m ${GOTESTFLAGS:-} ./...
+# The race detector on the packages that run goroutines (clients, activities, worker); the rest without it.
+raced="./clients/... ./activities/... ./worker/..."
+others=$(go list ./... | grep -v -e '/clients/' -e '/activities' -e '/worker')
+go test -count=1 -timeout 40m -race ${GOTESTFLAGS:-} $raced
+go test -count=1 -timeout 40m ${GOTESTFLAGS:-} $others

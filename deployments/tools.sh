@@ -2,6 +2,7 @@
 # Builds the pinned tools into .bin/ once, and again only when their pinned versions change:
 #   .bin/temporal       the Temporal CLI (dev server + Web UI), module deployments/temporal-cli
 #   .bin/workflowcheck  Temporal's determinism checker, module deployments/workflowcheck
+#   .bin/staticcheck    the linter, module deployments/staticcheck
 # A cold build of the Temporal CLI takes about 10 minutes on 2 cores and 3-4 GB of Go cache.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,3 +23,4 @@ build() { # build NAME MODULE_DIR PACKAGE
 
 build temporal deployments/temporal-cli github.com/temporalio/cli/cmd/temporal
 build workflowcheck deployments/workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck
+build staticcheck deployments/staticcheck honnef.co/go/tools/cmd/staticcheck

@@ -296,18 +296,6 @@ func placesOf(rounding decimal.Decimal) int32 {
 	return 0
 }
 
-// currencyPlaces returns the decimal places of a currency (2 when unknown).
-func (c *Client) currencyPlaces(ctx context.Context, id int64) (int32, error) {
-	m, err := c.currencyMap(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if cur, ok := m[id]; ok {
-		return cur.DecimalPlaces, nil
-	}
-	return 2, nil
-}
-
 // Companies reads the companies the user may access (one call).
 func (c *Client) Companies(ctx context.Context) ([]Company, error) {
 	fields, err := c.existing(ctx, "res.company", []string{"id", "name", "currency_id", "partner_id", "country_id", "vat", "company_registry"})

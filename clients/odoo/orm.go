@@ -286,7 +286,7 @@ func (c *Client) searchRead(ctx context.Context, model string, domain Domain, fi
 }
 
 // Read reads fields of the records with the given ids (archived ones
-// included). Records that do not exist make Odoo fail with a MissingError.
+// included). Odoo leaves out records that do not exist (readAll reports them).
 func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []string) ([]Record, error) {
 	fs := make([]any, len(fields))
 	for i, f := range fields {

@@ -94,7 +94,6 @@ const (
 
 // run carries the state of one scenario run.
 type run struct {
-	ctx    context.Context
 	cfg    odoo.Config
 	c      *odoo.Client
 	opts   Options

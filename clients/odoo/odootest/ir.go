@@ -43,10 +43,7 @@ func (s *Server) defineIR() {
 		return userError("Model '%s' contains module data and cannot be removed.", asString(r.Vals["model"]))
 	}
 
-	ttypes := []string{}
-	for _, t := range []string{"binary", "boolean", "char", "date", "datetime", "float", "html", "integer", "json", "many2many", "many2one", "many2one_reference", "monetary", "one2many", "properties", "reference", "selection", "text"} {
-		ttypes = append(ttypes, t)
-	}
+	ttypes := []string{"binary", "boolean", "char", "date", "datetime", "float", "html", "integer", "json", "many2many", "many2one", "many2one_reference", "monetary", "one2many", "properties", "reference", "selection", "text"}
 	fields := s.newModel("ir.model.fields", "Fields", "name",
 		fChar("name").req().label("Field Name"), fChar("complete_name"), fChar("model").label("Model Name"),
 		fM2O("model_id", "ir.model").req().label("Model"), fSel("ttype", ttypes...).req().label("Field Type"),
