@@ -41,10 +41,12 @@ type rotationResult struct {
 // short token lifetime (1.5 s, refresh allowed after 1 s), two client
 // instances ("worker processes", each on its own store) sharing connectionID,
 // 20 goroutines each calling the API until at least minRefreshes rotations
-// happened. Real time: the point is the race between processes.
-func runRotation(t *testing.T, stores [2]exact.TokenStore, connectionID int64, minRefreshes int) rotationResult {
+// happened, under the rotation reading strict (see forEachReading). Real
+// time: the point is the race between processes.
+func runRotation(t *testing.T, strict bool, stores [2]exact.TokenStore, connectionID int64, minRefreshes int) rotationResult {
 	t.Helper()
 	srv := exacttest.NewServer(t, func(o *exacttest.Options) {
+		o.StrictRotation = strict
 		o.TokenLifetime = 1500 * time.Millisecond
 		o.MinRefreshAge = time.Second
 		o.MinutelyLimit = 1 << 30
@@ -150,7 +152,9 @@ func checkRotation(t *testing.T, res rotationResult, minRefreshes int) {
 // TestTokenRotationMemoryStore runs the rotation scenario on one
 // MemoryTokenStore shared by two client instances (run with -race).
 func TestTokenRotationMemoryStore(t *testing.T) {
-	store := exact.NewMemoryTokenStore()
-	res := runRotation(t, [2]exact.TokenStore{store, store}, 1, 6)
-	checkRotation(t, res, 6)
+	forEachReading(t, func(t *testing.T, strict bool) {
+		store := exact.NewMemoryTokenStore()
+		res := runRotation(t, strict, [2]exact.TokenStore{store, store}, 1, 6)
+		checkRotation(t, res, 6)
+	})
 }

@@ -30,6 +30,7 @@ type env struct {
 }
 
 type envConfig struct {
+	strict bool // exacttest.Options.StrictRotation
 	sim    func(*exacttest.Options)
 	ts     []exact.TokenSourceOption
 	logger *zap.Logger
@@ -42,6 +43,7 @@ func newEnv(t *testing.T, ec envConfig) *env {
 	clock := exacttest.NewClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	srv := exacttest.NewServer(t, func(o *exacttest.Options) {
 		o.Now = clock.Now
+		o.StrictRotation = ec.strict
 		if ec.sim != nil {
 			ec.sim(o)
 		}

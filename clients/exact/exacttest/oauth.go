@@ -21,10 +21,12 @@ type authCode struct {
 
 type accessToken struct {
 	issued, expires time.Time
+	chain           *chain
+	gen             int // the generation of the refresh token issued with it
 }
 
 type chain struct {
-	maxUsedGen int
+	maxUsedGen int // refresh tokens of an older generation are dead
 	lastIssued time.Time
 	revoked    bool
 }
@@ -224,10 +226,18 @@ func (s *Server) handleToken(r *http.Request) *response {
 	}
 }
 
+// accessUsed applies StrictRotation when an access token is accepted on the
+// API: the refresh tokens older than the one issued with it die. Callers hold s.mu.
+func (s *Server) accessUsed(at *accessToken) {
+	if s.opts.StrictRotation && at.chain != nil && at.gen > at.chain.maxUsedGen {
+		at.chain.maxUsedGen = at.gen
+	}
+}
+
 func (s *Server) issue(resp *response, ch *chain, gen int, now time.Time) *response {
 	at := randomToken("gAAAA", 420, base64.RawURLEncoding)
 	rt := randomToken("yIA2!IAAA", 96, base64.StdEncoding) // contains '!', '+', '/', '=': must be form-encoded
-	s.access[at] = &accessToken{issued: now, expires: now.Add(s.opts.TokenLifetime)}
+	s.access[at] = &accessToken{issued: now, expires: now.Add(s.opts.TokenLifetime), chain: ch, gen: gen}
 	s.refresh[rt] = &refreshToken{chain: ch, gen: gen, issued: now}
 	b, _ := json.Marshal(map[string]string{
 		"access_token":  at,

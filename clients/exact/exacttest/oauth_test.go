@@ -224,6 +224,87 @@ func TestRefreshRotationAndGraceRule(t *testing.T) {
 	}
 }
 
+// TestRotationReadings: the old refresh token dies when the new refresh token
+// is first used (both readings), and under StrictRotation already when the
+// new access token is first used on the API.
+func TestRotationReadings(t *testing.T) {
+	tests := []struct {
+		name                 string
+		strict               bool
+		oldAliveAfterNewUsed bool
+	}{
+		{"new refresh token used (default)", false, true},
+		{"new access token used (strict)", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewServer(t, func(o *Options) { o.MinRefreshAge = -1; o.StrictRotation = tt.strict })
+			rt0 := login(t, s).RefreshToken
+			st, tb1, raw := postToken(t, s, refreshForm(s, rt0))
+			if st != 200 {
+				t.Fatalf("refresh rt0: got %d %s", st, raw)
+			}
+			// The new access token is used; rt0 is not.
+			c := &client{t: t, s: s, token: tb1.AccessToken, div: itoa(s.DefaultDivision())}
+			if got := c.get("/api/v1/current/Me").status; got != 200 {
+				t.Fatalf("API with the new access token: got %d, want 200", got)
+			}
+			st, tb, raw := postToken(t, s, refreshForm(s, rt0))
+			if got := st == 200; got != tt.oldAliveAfterNewUsed {
+				t.Fatalf("rt0 after the new access token was used: got %d %s, want alive = %t", st, raw, tt.oldAliveAfterNewUsed)
+			}
+			if !tt.oldAliveAfterNewUsed && (st != 401 || tb.Error != "unauthorized_client" || tb.Description != "Old refresh token used.") {
+				t.Errorf("old rt0: got %d %q %q, want 401 unauthorized_client \"Old refresh token used.\"", st, tb.Error, tb.Description)
+			}
+			// Either way the new refresh token works, and using it kills rt0.
+			if st, _, raw := postToken(t, s, refreshForm(s, tb1.RefreshToken)); st != 200 {
+				t.Fatalf("refresh rt1: got %d %s", st, raw)
+			}
+			if st, tb, _ := postToken(t, s, refreshForm(s, rt0)); st != 401 || tb.Description != "Old refresh token used." {
+				t.Errorf("rt0 after rt1 was used: got %d %q, want 401 \"Old refresh token used.\"", st, tb.Description)
+			}
+		})
+	}
+}
+
+// TestTokenHook: the hook sees every token answer (grant and status) after
+// the rotation happened and before the answer is written.
+func TestTokenHook(t *testing.T) {
+	type call struct {
+		grant  string
+		status int
+		issued int // refresh tokens issued so far
+	}
+	var s *Server
+	var calls []call
+	s = NewServer(t, func(o *Options) {
+		o.MinRefreshAge = -1
+		o.TokenHook = func(grant string, status int) {
+			s.mu.Lock() // not held by the server while the hook runs
+			defer s.mu.Unlock()
+			calls = append(calls, call{grant, status, len(s.refresh)})
+		}
+	})
+	rt0 := login(t, s).RefreshToken
+	if st, _, raw := postToken(t, s, refreshForm(s, rt0)); st != 200 {
+		t.Fatalf("refresh: got %d %s", st, raw)
+	}
+	form := refreshForm(s, rt0)
+	form.Set("client_secret", "wrong")
+	if st, _, _ := postToken(t, s, form); st != 401 {
+		t.Fatalf("wrong secret: got %d, want 401", st)
+	}
+	want := []call{{"authorization_code", 200, 1}, {"refresh_token", 200, 2}, {"refresh_token", 401, 2}}
+	if len(calls) != len(want) {
+		t.Fatalf("hook calls: got %+v, want %+v", calls, want)
+	}
+	for i := range want {
+		if calls[i] != want[i] {
+			t.Errorf("hook call %d: got %+v, want %+v", i, calls[i], want[i])
+		}
+	}
+}
+
 func TestRefreshTokenExpires(t *testing.T) {
 	clock := newFakeClock()
 	s := NewServer(t, func(o *Options) { o.Now = clock.Now })

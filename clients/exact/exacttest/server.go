@@ -38,6 +38,18 @@ type Options struct {
 	MinRefreshAge time.Duration
 	// RefreshTokenTTL: an unused refresh token expires after this (default 30 days).
 	RefreshTokenTTL time.Duration
+	// StrictRotation is the stricter reading of Exact's rotation rule: the
+	// previous refresh token dies as soon as the access token issued with its
+	// successor is first used on the API. Off, it dies only when the
+	// successor refresh token is first used (invantive's reading). Either
+	// way, using a dead refresh token gives 401 "Old refresh token used.".
+	StrictRotation bool
+	// TokenHook, when set, is called for every token-endpoint request after
+	// the answer is decided (and a refresh token rotated) but before it is
+	// written, without the server's lock held: tests use it to cancel the
+	// caller while the answer is in flight. grant is the grant_type, status
+	// the HTTP status about to be sent.
+	TokenHook func(grant string, status int)
 	// CodeTTL: authorization codes live this long (default 3 minutes).
 	CodeTTL time.Duration
 	// MinutelyLimit and DailyLimit per division (defaults 60 and 5000).
@@ -347,6 +359,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		resp = s.handleAuth(r)
 	case path == "/api/oauth2/token":
 		resp = s.handleToken(r)
+		if s.opts.TokenHook != nil {
+			s.opts.TokenHook(r.PostForm.Get("grant_type"), resp.status)
+		}
 	case path == "/docs/SysAttachment.aspx":
 		resp = s.handleDownload(r)
 	case strings.HasPrefix(path, "/api/v1/"):
@@ -519,6 +534,7 @@ func (s *Server) handleAPI(r *http.Request) (*response, bool) {
 		}
 		return finish(resp.json(401, envelope("Unauthorized: the access token is missing, invalid or expired."))), false
 	}
+	s.accessUsed(at)
 	if d == nil {
 		resp.header.Set("Reason", "NoDivisionAccess")
 		return finish(resp.json(403, envelope("Forbidden - no access to division "+strconv.Itoa(divCode)+"."))), false
@@ -691,6 +707,7 @@ func (s *Server) handleDownload(r *http.Request) *response {
 	if at == nil || !s.now().Before(at.expires) || at.issued.Before(s.revokeAt) {
 		return resp.json(401, envelope("Unauthorized: the access token is missing, invalid or expired."))
 	}
+	s.accessUsed(at)
 	d := s.divs[div]
 	if d == nil {
 		resp.header.Set("Reason", "NoDivisionAccess")

@@ -12,6 +12,7 @@
 //	-token-lifetime 600s            access-token lifetime (expires_in)
 //	-min-refresh-age 0              refresh earlier than this is refused (0: 95% of the lifetime, negative: off)
 //	-refresh-token-ttl 720h         unused refresh tokens expire after this
+//	-strict-rotation false          the old refresh token dies when the new access token is first used (else: when the new refresh token is)
 //	-minutely-limit 60              calls per division per minute window
 //	-daily-limit 5000               calls per division per day window
 //	-minute-window 1m               length of the "minutely" window
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.TokenLifetime, "token-lifetime", 600*time.Second, "access token lifetime")
 	fs.DurationVar(&o.MinRefreshAge, "min-refresh-age", 0, "minimum age before a refresh (0: 95% of lifetime, <0: off)")
 	fs.DurationVar(&o.RefreshTokenTTL, "refresh-token-ttl", 30*24*time.Hour, "unused refresh token lifetime")
+	fs.BoolVar(&o.StrictRotation, "strict-rotation", false, "the old refresh token dies when the new access token is first used (else when the new refresh token is)")
 	fs.IntVar(&o.MinutelyLimit, "minutely-limit", 60, "calls per division per minute window")
 	fs.IntVar(&o.DailyLimit, "daily-limit", 5000, "calls per division per day window")
 	fs.DurationVar(&o.MinuteWindow, "minute-window", time.Minute, "minutely window length")
