@@ -3,6 +3,7 @@ package exact
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,6 +23,9 @@ type TokenSource interface {
 const (
 	DefaultRefreshMargin = 30 * time.Second
 	DefaultMinRefreshAge = 570 * time.Second
+	// DefaultRefreshTimeout bounds a refresh from the moment it is sent until
+	// its answer is committed; the caller's context no longer ends it.
+	DefaultRefreshTimeout = 30 * time.Second
 )
 
 // StoreTokenSource is a TokenSource backed by a TokenStore, safe for
@@ -33,15 +37,22 @@ const (
 //   - otherwise the stored token is re-read; a refresh happens only inside
 //     TokenStore.UpdateToken (a cross-process lock), after re-reading the
 //     stored token under that lock, and the new pair is persisted before use;
-//   - in one process, concurrent callers share one refresh (single flight).
+//   - in one process, concurrent callers share one refresh (single flight);
+//   - once a refresh is sent, the token call and the commit of its answer run
+//     on a context that outlives the caller's (context.WithoutCancel, bounded
+//     by the refresh timeout): Exact may already have rotated the chain, and
+//     an answer it gave must be stored even when the caller is cancelled,
+//     times out or the worker stops. Until then (waiting for the lock), the
+//     caller's context rules.
 type StoreTokenSource struct {
-	cfg           *Config
-	store         TokenStore
-	connectionID  int64
-	margin        time.Duration
-	minRefreshAge time.Duration
-	now           func() time.Time
-	logger        *zap.Logger
+	cfg            *Config
+	store          TokenStore
+	connectionID   int64
+	margin         time.Duration
+	minRefreshAge  time.Duration
+	refreshTimeout time.Duration
+	now            func() time.Time
+	logger         *zap.Logger
 
 	mu     sync.Mutex
 	cached *Token
@@ -67,6 +78,12 @@ func MinRefreshAge(d time.Duration) TokenSourceOption {
 	return func(s *StoreTokenSource) { s.minRefreshAge = d }
 }
 
+// RefreshTimeout bounds a refresh once sent, with the commit of its answer
+// (default 30 s); the caller's context does not end it.
+func RefreshTimeout(d time.Duration) TokenSourceOption {
+	return func(s *StoreTokenSource) { s.refreshTimeout = d }
+}
+
 // TokenClock sets the clock (default the Config's, else time.Now).
 func TokenClock(now func() time.Time) TokenSourceOption {
 	return func(s *StoreTokenSource) { s.now = now }
@@ -81,7 +98,7 @@ func TokenLogger(l *zap.Logger) TokenSourceOption {
 func NewTokenSource(cfg *Config, store TokenStore, connectionID int64, opts ...TokenSourceOption) *StoreTokenSource {
 	s := &StoreTokenSource{
 		cfg: cfg, store: store, connectionID: connectionID,
-		margin: DefaultRefreshMargin, minRefreshAge: DefaultMinRefreshAge,
+		margin: DefaultRefreshMargin, minRefreshAge: DefaultMinRefreshAge, refreshTimeout: DefaultRefreshTimeout,
 		now: cfg.now, logger: zap.NewNop(),
 	}
 	for _, o := range opts {
@@ -175,8 +192,23 @@ func (s *StoreTokenSource) acquire(ctx context.Context, rejected string) (*Token
 		return t, nil
 	}
 
+	// The store's transaction runs on detached: it follows the caller's
+	// context while waiting for the lock, and stops following it when the
+	// refresh is sent; from then on only the refresh timeout ends it.
+	detached, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer cancel(nil)
+	stopFollowing := context.AfterFunc(ctx, func() { cancel(ctx.Err()) })
+	defer stopFollowing()
+	var bound *time.Timer
+	defer func() {
+		if bound != nil {
+			bound.Stop()
+		}
+	}()
+
 	var result *Token
-	err = s.store.UpdateToken(ctx, s.connectionID, func(current []byte) ([]byte, error) {
+	refreshed := false
+	err = s.store.UpdateToken(detached, s.connectionID, func(current []byte) ([]byte, error) {
 		if current == nil {
 			return nil, &TokenError{Code: CodeNoToken, Description: "no token stored for this connection"}
 		}
@@ -189,8 +221,15 @@ func (s *StoreTokenSource) acquire(ctx context.Context, rejected string) (*Token
 			result = cur // someone refreshed while we waited for the lock
 			return nil, nil
 		}
+		if !stopFollowing() {
+			return nil, ctx.Err() // the caller gave up before anything was sent
+		}
+		timeout := s.refreshTimeout
+		bound = time.AfterFunc(timeout, func() {
+			cancel(fmt.Errorf("exact: token refresh and its commit took longer than %s: %w", timeout, context.DeadlineExceeded))
+		})
 		start := time.Now()
-		nt, err := s.cfg.Refresh(ctx, cur.RefreshToken)
+		nt, err := s.cfg.Refresh(detached, cur.RefreshToken)
 		if err != nil {
 			s.logger.Warn("exact token refresh failed", zap.Int64("connection_id", s.connectionID), zap.Error(err))
 			return nil, err
@@ -201,11 +240,19 @@ func (s *StoreTokenSource) acquire(ctx context.Context, rejected string) (*Token
 		}
 		s.logger.Info("exact token refreshed", zap.Int64("connection_id", s.connectionID),
 			zap.Duration("previous_age", now.Sub(cur.IssuedAt)), zap.Bool("after_401", rejected != ""),
-			zap.Duration("duration", time.Since(start)), zap.Time("expiry", nt.Expiry))
-		result = nt
+			zap.Duration("duration", time.Since(start)), zap.Time("expiry", nt.Expiry), zap.Bool("caller_gone", ctx.Err() != nil))
+		result, refreshed = nt, true
 		return out, nil
 	})
 	if err != nil {
+		if refreshed {
+			s.logger.Error("exact token refresh answered but not stored", zap.Int64("connection_id", s.connectionID), zap.Error(err))
+		}
+		if isContextErr(err) && detached.Err() != nil {
+			// Say why: the caller ended while waiting for the lock, or the
+			// refresh timeout passed.
+			return nil, fmt.Errorf("exact: token refresh: %w", context.Cause(detached))
+		}
 		return nil, err
 	}
 	return result, nil
@@ -226,7 +273,8 @@ func (s StaticTokenSource) Reject(context.Context, string) (*Token, error) {
 }
 
 // MemoryTokenStore is an in-memory TokenStore with the same locking
-// semantics as the Postgres store, for tests and single-process use.
+// semantics as the Postgres store (including a write lost when the context
+// ends before the commit), for tests and single-process use.
 type MemoryTokenStore struct {
 	mu     sync.Mutex
 	tokens map[int64][]byte
@@ -277,6 +325,9 @@ func (m *MemoryTokenStore) UpdateToken(ctx context.Context, connectionID int64, 
 	out, err := fn(cur)
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // like a commit on an ended context: nothing is stored
 	}
 	if out != nil {
 		m.mu.Lock()
