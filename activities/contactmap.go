@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/store"
 )
 
 // AccountFields are crm/Accounts properties by their Exact names (string or bool values), as sent.
@@ -123,6 +124,29 @@ func MapPartner(p odoo.Partner, terms PaymentConditions) (MappedContact, error) 
 	}
 	m.AccountHash = hashJSON(a)
 	return m, nil
+}
+
+// clean strips control characters from the texts of a mapped contact that an older worker recorded without
+// cleaning them (a NUL makes PostgreSQL refuse the stored payload), and hashes the cleaned payload again. A contact
+// MapPartner made comes back unchanged.
+func (m MappedContact) clean() MappedContact {
+	dirty := false
+	account := make(AccountFields, len(m.Account))
+	for k, v := range m.Account {
+		if s, ok := v.(string); ok && store.CleanText(s) != s {
+			v, dirty = store.CleanText(s), true
+		}
+		account[k] = v
+	}
+	for _, s := range []*string{&m.CreateCode, &m.MatchCode, &m.VAT, &m.Chamber} {
+		if c := store.CleanText(*s); c != *s {
+			*s, dirty = c, true
+		}
+	}
+	if dirty {
+		m.Account, m.AccountHash = account, hashJSON(account)
+	}
+	return m
 }
 
 // BankFields are the crm/BankAccounts properties of a bank payload for account.

@@ -396,7 +396,7 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 	if err != nil {
 		return UpsertResult{}, err
 	}
-	m := in.Mapped
+	m := in.Mapped.clean() // a sync recorded before MapPartner cleaned its output still carries control characters
 	div := conn.ExactDivision
 	link, err := c.Store.Link(ctx, conn.ID, ModelPartner, m.PartnerID)
 	switch {
@@ -427,17 +427,20 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 		return UpsertResult{}, err
 	}
 	if found.ID != "" {
+		code := found.Code
 		if other, err := c.Store.LinkByExact(ctx, conn.ID, EntityAccounts, found.ID); err == nil && other.OdooModel == ModelPartner && other.OdooID != m.PartnerID {
 			return UpsertResult{}, &Problem{Code: "partner.duplicate",
-				EN:    fmt.Sprintf("Exact account %s (matched by %s) is already linked to Odoo partner %d.", strings.TrimSpace(found.Code), by, other.OdooID),
-				NL:    fmt.Sprintf("Exact-relatie %s (gevonden op %s) is al gekoppeld aan Odoo-relatie %d.", strings.TrimSpace(found.Code), by, other.OdooID),
+				EN:    fmt.Sprintf("Exact account %s (matched by %s) is already linked to Odoo partner %d.", code, by, other.OdooID),
+				NL:    fmt.Sprintf("Exact-relatie %s (gevonden op %s) is al gekoppeld aan Odoo-relatie %d.", code, by, other.OdooID),
 				FixEN: fmt.Sprintf("merge the duplicate partners in Odoo, or correct the %s of one of them", by),
 				FixNL: fmt.Sprintf("voeg de dubbele relaties in Odoo samen, of corrigeer de %s van een van beide", by)}
+		}
+		if by == "code" && !createdHere(ctx, code) {
+			return UpsertResult{}, codeOnlyMatch(m, found)
 		}
 		if err := ec.Accounts.Update(ctx, div, found.ID, exact.Fields(m.Account)); err != nil {
 			return UpsertResult{}, err
 		}
-		code := strings.TrimSpace(found.Code)
 		return UpsertResult{ExactID: found.ID, ExactCode: code, Action: ActionLinked, MatchedBy: by},
 			c.saveAccountLink(ctx, conn.ID, m, found.ID, code)
 	}
@@ -451,16 +454,57 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 	if err := json.Unmarshal(raw, &acc); err != nil {
 		return UpsertResult{}, fmt.Errorf("build the Exact account: %w", err)
 	}
+	// Remember, across this activity's attempts, the code about to be created: if Exact's answer is lost, the
+	// next attempt finds the account by that code alone and may take it, because this sync made it.
+	activity.RecordHeartbeat(ctx, createIntent{Code: m.CreateCode})
 	created, err := ec.Accounts.Create(ctx, div, &acc)
 	if err != nil {
 		return UpsertResult{}, err
 	}
-	code := strings.TrimSpace(created.Code)
-	if err := c.Store.SaveMirrorAccount(ctx, conn.ID, store.MirrorAccount{ID: created.ID, Code: code, Name: created.Name,
-		VATNumber: m.VAT, ChamberOfCommerce: m.Chamber}); err != nil {
+	mirrored := store.MirrorAccount{ID: created.ID, Code: created.Code, Name: created.Name, VATNumber: m.VAT, ChamberOfCommerce: m.Chamber}.Clean()
+	if err := c.Store.SaveMirrorAccount(ctx, conn.ID, mirrored); err != nil {
 		return UpsertResult{}, err
 	}
-	return UpsertResult{ExactID: created.ID, ExactCode: code, Action: ActionCreated}, c.saveAccountLink(ctx, conn.ID, m, created.ID, code)
+	return UpsertResult{ExactID: mirrored.ID, ExactCode: mirrored.Code, Action: ActionCreated}, c.saveAccountLink(ctx, conn.ID, m, mirrored.ID, mirrored.Code)
+}
+
+// createIntent is the heartbeat of UpsertAccount before it creates an account: the code it sends.
+type createIntent struct{ Code string }
+
+// createdHere tells whether an earlier attempt of this activity was creating the account with this code (and so
+// the account found by the code is the one whose answer was lost).
+func createdHere(ctx context.Context, code string) bool {
+	if !activity.HasHeartbeatDetails(ctx) {
+		return false
+	}
+	var intent createIntent
+	if err := activity.GetHeartbeatDetails(ctx, &intent); err != nil {
+		return false
+	}
+	return intent.Code != "" && strings.EqualFold(strings.TrimSpace(intent.Code), strings.TrimSpace(code))
+}
+
+// codeOnlyMatch refuses to take over an Exact relation that only the code ties to the partner: nothing but the
+// partner's reference says they are the same, and updating it would overwrite another relation's name and address.
+func codeOnlyMatch(m MappedContact, found store.MirrorAccount) *Problem {
+	name, _ := m.Account["Name"].(string)
+	refFix := fmt.Sprintf("change the partner's reference in Odoo (now %q) so it is not Exact's code %s", shown(m.MatchCode), found.Code)
+	refFixNL := fmt.Sprintf("wijzig dan de referentie van de relatie in Odoo (nu %q) zodat die niet gelijk is aan Exact-code %s", shown(m.MatchCode), found.Code)
+	if m.MatchCode == "" {
+		refFix = fmt.Sprintf("give the partner a reference in Odoo; it becomes its Exact code instead of %s", found.Code)
+		refFixNL = fmt.Sprintf("geef de relatie een referentie in Odoo; die wordt de Exact-code in plaats van %s", found.Code)
+	}
+	return &Problem{Code: "partner.code_only_match",
+		EN: fmt.Sprintf("Odoo partner %d %q and Exact account %s %q share only the code %q: no VAT or KvK number ties them, "+
+			"and exactsync did not create that account. It is left untouched, so an unrelated relation is not overwritten.",
+			m.PartnerID, shown(name), found.Code, shown(found.Name), found.Code),
+		NL: fmt.Sprintf("Odoo-relatie %d %q en Exact-relatie %s %q hebben alleen de code %q gemeen: geen btw- of KvK-nummer verbindt ze, "+
+			"en exactsync heeft die relatie niet aangemaakt. Ze blijft onaangeroerd, zodat een andere relatie niet wordt overschreven.",
+			m.PartnerID, shown(name), found.Code, shown(found.Name), found.Code),
+		FixEN: fmt.Sprintf("if they are the same relation, give the partner in Odoo the VAT or KvK number that Exact account %s has; "+
+			"if not, %s", found.Code, refFix),
+		FixNL: fmt.Sprintf("is het dezelfde relatie, geef de relatie in Odoo dan het btw- of KvK-nummer van Exact-relatie %s; "+
+			"zo niet, %s", found.Code, refFixNL)}
 }
 
 func (c *Contacts) saveAccountLink(ctx context.Context, connID int64, m MappedContact, id, code string) error {
@@ -492,11 +536,11 @@ func (c *Contacts) findAccount(ctx context.Context, conn store.Connection, ec *e
 		}
 		for _, by := range []string{"vat", "chamber_of_commerce", "code"} {
 			for _, a := range accs {
-				hit := by == "vat" && m.VAT != "" && store.NormalizeVAT(a.VATNumber) == m.VAT ||
-					by == "chamber_of_commerce" && m.Chamber != "" && strings.TrimSpace(a.ChamberOfCommerce) == m.Chamber ||
-					by == "code" && strings.EqualFold(strings.TrimSpace(a.Code), m.CreateCode)
+				mirrored := store.MirrorAccount{ID: a.ID, Code: a.Code, Name: a.Name, VATNumber: a.VATNumber, ChamberOfCommerce: a.ChamberOfCommerce}.Clean()
+				hit := by == "vat" && m.VAT != "" && mirrored.VATNumber == m.VAT ||
+					by == "chamber_of_commerce" && m.Chamber != "" && mirrored.ChamberOfCommerce == m.Chamber ||
+					by == "code" && strings.EqualFold(mirrored.Code, m.CreateCode)
 				if hit {
-					mirrored := store.MirrorAccount{ID: a.ID, Code: a.Code, Name: a.Name, VATNumber: a.VATNumber, ChamberOfCommerce: a.ChamberOfCommerce}
 					return mirrored, by, c.Store.SaveMirrorAccount(ctx, conn.ID, mirrored)
 				}
 			}

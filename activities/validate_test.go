@@ -1,11 +1,20 @@
 package activities
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
+	"go.temporal.io/sdk/testsuite"
+	"go.uber.org/zap"
+
+	"github.com/exactsync/exactsync/clients/exact"
+	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/clients/odoo/odootest"
+	"github.com/exactsync/exactsync/internal/pgtest"
+	"github.com/exactsync/exactsync/store"
 )
 
 func TestCheckVAT(t *testing.T) {
@@ -209,5 +218,87 @@ func TestMapPartnerCleansInsteadOfRefusing(t *testing.T) {
 	// A domestic (non-IBAN) bank account number is not checked as an IBAN.
 	if _, err := MapPartner(odoo.Partner{ID: 23, Name: "US Inc", BankAccounts: []odoo.BankAccount{{ID: 7, AccNumber: "123456789"}}}, nil); err != nil {
 		t.Errorf("domestic account number: %v", err)
+	}
+}
+
+// Odoo 19's JSON-2 API carries a NUL in a partner's name (XML-RPC cannot); the sync stores and sends the
+// partner without it instead of retrying for a day on PostgreSQL's refusal.
+func TestSyncOfAPartnerWithANulOverJSON2(t *testing.T) {
+	ctx := context.Background()
+	od := odootest.NewServer(t, func(o *odootest.Options) { o.Version = 19 })
+	ex := exacttest.NewServer(t)
+	st, err := store.Open(ctx, pgtest.URL(t), pgtest.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	const redirect = "http://127.0.0.1:1/exact/callback"
+	connID, err := st.SaveOdoo(ctx, store.Connection{Name: "nul", OdooURL: od.URL(), OdooDatabase: od.Database(), OdooLogin: od.Login(),
+		OdooAPIKey: od.APIKey(), OdooCompanyID: od.CompanyID(), WebhookSecret: "hook-secret-0123456789"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveExact(ctx, store.Connection{Name: "nul", ExactSite: "nl", ExactBaseURL: ex.URL(), ExactClientID: ex.ClientID(),
+		ExactClientSecret: ex.ClientSecret(), ExactRedirectURL: redirect, ExactDivision: ex.DefaultDivision()}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &exact.Config{ClientID: ex.ClientID(), ClientSecret: ex.ClientSecret(), RedirectURL: redirect, BaseURL: ex.URL()}
+	tok, err := cfg.Exchange(ctx, ex.Authorize(t, redirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exact.SaveToken(ctx, st, connID, tok); err != nil {
+		t.Fatal(err)
+	}
+	pid, err := od.Create("res.partner", map[string]any{"name": "Nul\x00Byte BV", "is_company": true, "customer_rank": 1,
+		"country_id": od.Seeded().Countries["NL"], "city": "Utrecht\x00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c := &Contacts{Store: st, Clients: NewClients(st, zap.NewNop())}
+	env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
+	env.RegisterActivity(c)
+	v, err := env.ExecuteActivity(c.FetchPartner, ContactRef{ConnectionID: connID, PartnerID: pid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fetched FetchedPartner
+	if err := v.Get(&fetched); err != nil {
+		t.Fatal(err)
+	}
+	if fetched.Partner.Name != "Nul\x00Byte BV" {
+		t.Fatalf("fetched name %q, want the NUL as Odoo sent it", fetched.Partner.Name)
+	}
+	if v, err = env.ExecuteActivity(c.MapContact, MapInput{ConnectionID: connID, Partner: fetched.Partner}); err != nil {
+		t.Fatal(err)
+	}
+	var mapped MappedContact
+	if err := v.Get(&mapped); err != nil {
+		t.Fatal(err)
+	}
+	if v, err = env.ExecuteActivity(c.UpsertAccount, UpsertInput{ConnectionID: connID, Mapped: mapped}); err != nil {
+		t.Fatalf("UpsertAccount: %v", err)
+	}
+	var res UpsertResult
+	if err := v.Get(&res); err != nil || res.Action != ActionCreated {
+		t.Fatalf("UpsertAccount = %+v, %v; want created", res, err)
+	}
+	link, err := st.Link(ctx, connID, ModelPartner, pid)
+	if err != nil || !strings.Contains(string(link.Payload), `"NulByte BV"`) {
+		t.Errorf("link %s, %v; want the payload stored without the NUL", link.Payload, err)
+	}
+	for _, a := range ex.Entities(ex.DefaultDivision(), "crm/Accounts") {
+		if a["ID"] == res.ExactID && (a["Name"] != "NulByte BV" || a["City"] != "Utrecht") {
+			t.Errorf("Exact account %v, want name and city without the NUL", a)
+		}
+	}
+
+	// A sync recorded by a worker that did not clean yet carries the NUL into UpsertAccount: it is cleaned there.
+	old := mapped
+	old.PartnerID, old.CreateCode = pid+1000, "OUDE\x00SYNC"
+	old.Account = AccountFields{"Name": "Oude\x00Sync BV"}
+	if _, err := env.ExecuteActivity(c.UpsertAccount, UpsertInput{ConnectionID: connID, Mapped: old}); err != nil {
+		t.Errorf("UpsertAccount of a recorded NUL: %v", err)
 	}
 }
