@@ -196,7 +196,7 @@ func (s *Server) seed() {
 		"BE68539007547034", belfius, d30, 0)
 	sd.create(main, "res.partner", map[string]any{"name": "Els Peeters", "parent_id": anker, "email": "els.peeters@hetanker.example", "lang": "nl_BE"})
 	partner(map[string]any{"name": "Chocolaterie Léonidas-Démo SA", "is_company": true, "street": "Rue de l'Étuve 12", "zip": "1000", "city": "Bruxelles", "country_id": beC,
-		"vat": "BE0876543261", "company_registry": "0876543261", "email": "compta@chocolaterie.example", "lang": "fr_BE", "customer_rank": 1},
+		"vat": "BE0876543270", "company_registry": "0876543270", "email": "compta@chocolaterie.example", "lang": "fr_BE", "customer_rank": 1},
 		"BE71096123456769", kbc, immediate, 0)
 	jansen := partner(map[string]any{"name": "Groothandel Jansen B.V.", "is_company": true, "street": "Waalhaven Z.z. 21", "zip": "3089 JH", "city": "Rotterdam", "country_id": nl,
 		"vat": "NL812345678B01", "company_registry": "24456789", "email": "debiteuren@jansen.example", "lang": "nl_NL", "supplier_rank": 1},
