@@ -15,13 +15,13 @@ import (
 )
 
 // Exact's limits on crm/Accounts text fields, in characters. Only Code (18) is documented (EXACT-API.md C.4,
-// "18-char right-aligned string"); Exact publishes no other field lengths (EXACT-API.md and the samples have
-// none), so the rest are the stricter of the lengths seen in Exact's screens and older XML schema, to be
-// confirmed on a real tenant. Refusing here costs the user one fix in Odoo; letting Exact refuse costs one of
-// the 10 errors per endpoint per hour after which Exact blocks the app.
+// "18-char right-aligned string"); neither EXACT-API.md nor the samples give any other field length, so the
+// rest are guesses, taken on the strict side, to be confirmed on a real tenant. Refusing here costs the user
+// one fix in Odoo; letting Exact refuse costs one of the 10 errors per endpoint per hour after which Exact
+// blocks the app.
 const (
 	maxCode         = 18 // [DOC] EXACT-API.md C.4
-	maxName         = 50 // [?] guess
+	maxName         = 50 // [?] every limit below is a guess
 	maxAddressLine  = 100
 	maxPostcode     = 20
 	maxCity         = 50
