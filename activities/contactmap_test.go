@@ -111,6 +111,14 @@ func TestClassify(t *testing.T) {
 		{"forbidden", &exact.Error{StatusCode: http.StatusForbidden, Reason: "NoDivisionAccess"}, ErrTypeAuth, false},
 		{"rate limit", &exact.RateLimitError{Window: "minutely", Reset: reset}, ErrTypeRateLimited, true},
 		{"dead token", fmt.Errorf("refresh: %w", exact.ErrReconsentNeeded), ErrTypeReconsent, false},
+		{"invalid grant", fmt.Errorf("exact: GET x: 401, token refresh failed: %w", &exact.TokenError{Grant: "refresh_token", StatusCode: 400,
+			Code: "invalid_grant", Description: "Token is not allowed, because of invalid or empty chainId"}), ErrTypeReconsent, false},
+		{"invalid client", fmt.Errorf("exact: GET x: 401, token refresh failed: %w", &exact.TokenError{Grant: "refresh_token", StatusCode: 401,
+			Code: "invalid_client", Description: "Invalid client credentials."}), ErrTypeReconsent, false},
+		{"token answer not understood", &exact.TokenError{Grant: "refresh_token", StatusCode: 400, Code: "invalid_scope",
+			Failures: 1, RetryAt: reset}, ErrTypeTokenEndpoint, true},
+		{"token answers not understood, gave up", &exact.TokenError{Grant: "refresh_token", StatusCode: 403, Description: "blocked",
+			Failures: exact.MaxUnrecognisedTokenAnswers, RetryAt: reset}, ErrTypeTokenEndpoint, false},
 		{"exact 503", &exact.Error{StatusCode: http.StatusServiceUnavailable}, ErrTypeTransient, true},
 		{"problem", &Problem{EN: "x", NL: "y"}, ErrTypeData, false},
 	}
@@ -124,8 +132,17 @@ func TestClassify(t *testing.T) {
 			if app.Type() != tt.wantType || app.NonRetryable() == tt.retryable {
 				t.Errorf("type %q non-retryable %t, want %q retryable %t", app.Type(), app.NonRetryable(), tt.wantType, tt.retryable)
 			}
-			if tt.wantType == ErrTypeRateLimited && app.NextRetryDelay() < 40*time.Second {
+			if (tt.wantType == ErrTypeRateLimited || tt.wantType == ErrTypeTokenEndpoint && tt.retryable) && app.NextRetryDelay() < 40*time.Second {
 				t.Errorf("NextRetryDelay = %s, want the reset instant (≥ 40 s)", app.NextRetryDelay())
+			}
+			for _, want := range map[string][]string{
+				"invalid client":                        {"client ID or secret is refused", "fix EXACT_CLIENT_ID/EXACT_CLIENT_SECRET and `starter connect exact`", "Oplossing"},
+				"token answers not understood, gave up": {"*exact.TokenError", "Oplossing"},
+				"token answer not understood":           {"*exact.TokenError"},
+			}[tt.name] {
+				if !strings.Contains(app.Error(), want) {
+					t.Errorf("message %q lacks %q", app.Error(), want)
+				}
 			}
 			if tt.wantType == ErrTypeData && !strings.Contains(app.Error(), "Oplossing") {
 				t.Errorf("data error %q has no Dutch hint", app.Error())

@@ -29,6 +29,10 @@ const (
 	maxRateLimitBackoff = 25 * time.Hour
 )
 
+// ErrTypeTokenEndpoint: Exact's token endpoint gave an answer exactsync does not understand. Retried after the Exact
+// token source's pause; non-retryable once the source gave up, so it is not listed in NonRetryable.
+const ErrTypeTokenEndpoint = "TokenEndpointError"
+
 // NonRetryable lists the error types Temporal must not retry.
 var NonRetryable = []string{ErrTypeData, ErrTypeAuth, ErrTypeReconsent, ErrTypeConfig, ErrTypePaused, ErrTypeConnector}
 
@@ -78,6 +82,34 @@ func Classify(err error) error {
 		return temporal.NewApplicationErrorWithOptions(
 			fmt.Sprintf("Exact's API budget for this division is used up (%s window); waiting until %s", rl.Window, rl.Reset.Format(time.RFC3339)),
 			ErrTypeRateLimited, temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: delay})
+	}
+	if errors.Is(err, exact.ErrInvalidClient) {
+		// Typed ReconsentNeeded so that the workflows pause the connection: after the credentials are fixed,
+		// `starter connect exact` resumes it.
+		return temporal.NewNonRetryableApplicationError(
+			"Exact refuses the app's client ID or secret (invalid_client): the app's client ID or secret is refused: "+
+				"fix EXACT_CLIENT_ID/EXACT_CLIENT_SECRET and `starter connect exact` | "+
+				"NL: Exact weigert de client-ID of het client-secret van de app (invalid_client). Oplossing: corrigeer "+
+				"EXACT_CLIENT_ID/EXACT_CLIENT_SECRET en voer `starter connect exact` uit",
+			ErrTypeReconsent, err)
+	}
+	if te := (*exact.TokenError)(nil); errors.As(err, &te) && !te.Recognised() {
+		if te.GaveUp() {
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"Exact's token endpoint gave %d answers in a row that exactsync does not understand (%T: %v). Fix: check the Exact site "+
+					"and the app in Exact's App Center, then `starter retry` | NL: het token-endpoint van Exact gaf %d keer achter elkaar "+
+					"een antwoord dat exactsync niet begrijpt. Oplossing: controleer de Exact-site en de app in het App Center en voer "+
+					"daarna `starter retry` uit", te.Failures, te, err, te.Failures),
+				ErrTypeTokenEndpoint, err)
+		}
+		delay := time.Minute // not counted by a token source: no pause known
+		if !te.RetryAt.IsZero() {
+			delay = max(time.Until(te.RetryAt), 0) + rateLimitSlack
+		}
+		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf(
+			"Exact's token endpoint gave an answer exactsync does not understand (%T: %v); trying again after %s",
+			te, err, te.RetryAt.Format(time.RFC3339)),
+			ErrTypeTokenEndpoint, temporal.ApplicationErrorOptions{Cause: err, NextRetryDelay: delay})
 	}
 	if errors.Is(err, exact.ErrReconsentNeeded) {
 		return temporal.NewNonRetryableApplicationError(

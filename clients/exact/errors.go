@@ -68,8 +68,10 @@ var (
 	// ErrRefreshTooEarly: Exact refused a refresh because the access token is
 	// younger than 570 s ("Access token not expired").
 	ErrRefreshTooEarly = errors.New("exact: refresh refused, access token not expired")
-	// ErrInvalidClient: the client ID or secret is wrong.
-	ErrInvalidClient = errors.New("exact: invalid client credentials")
+	// ErrInvalidClient: the token endpoint answered invalid_client: the app's
+	// client ID or secret is wrong or revoked. Only fixing the app's
+	// credentials (and connecting again) can recover.
+	ErrInvalidClient = errors.New("exact: the app's client ID or secret is refused")
 )
 
 func (c Class) sentinel() error {
@@ -332,6 +334,34 @@ type TokenError struct {
 	Code        string // OAuth "error" (unauthorized_client, invalid_request, invalid_grant, …), or CodeNoToken / CodeStaticToken
 	Description string // OAuth "error_description", or the plain-text body
 	Err         error  // underlying error
+
+	// For an answer the package does not recognise (see Recognised), set by
+	// StoreTokenSource: Failures is the number of such answers in a row for
+	// the connection (this one included), NotSent reports that this call was
+	// not sent because the source is pausing after the previous one, and
+	// RetryAt is when the source will call the token endpoint again.
+	Failures int
+	NotSent  bool
+	RetryAt  time.Time
+}
+
+// MaxUnrecognisedTokenAnswers is how many unrecognised answers in a row
+// StoreTokenSource accepts before it gives up (GaveUp); Exact allows about
+// 200 token calls per app per day.
+const MaxUnrecognisedTokenAnswers = 5
+
+// Recognised reports whether the failure is one this package knows how to
+// act on: a dead chain (ErrReconsentNeeded), refused app credentials
+// (ErrInvalidClient), a refresh too early (ErrRefreshTooEarly) or a
+// transient failure (ErrTransient: network, 5xx, 429).
+func (e *TokenError) Recognised() bool {
+	return e.ReconsentNeeded() || e.Is(ErrInvalidClient) || e.Is(ErrRefreshTooEarly) || e.Is(ErrTransient)
+}
+
+// GaveUp reports whether StoreTokenSource stopped retrying an unrecognised
+// answer: retrying is pointless until a person looked at it.
+func (e *TokenError) GaveUp() bool {
+	return !e.Recognised() && e.Failures >= MaxUnrecognisedTokenAnswers
 }
 
 func (e *TokenError) Error() string {
@@ -354,8 +384,15 @@ func (e *TokenError) Error() string {
 	} else if e.Err != nil {
 		b.WriteString(e.Err.Error())
 	}
-	if e.ReconsentNeeded() {
+	switch {
+	case e.ReconsentNeeded():
 		b.WriteString(" (new consent needed)")
+	case e.Is(ErrInvalidClient):
+		b.WriteString(" (the app's client ID or secret is refused)")
+	case e.NotSent:
+		fmt.Fprintf(&b, " (answer %d in a row not understood; not called again before %s)", e.Failures, e.RetryAt.UTC().Format(time.RFC3339))
+	case e.Failures > 0:
+		fmt.Fprintf(&b, " (answer %d in a row not understood)", e.Failures)
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package exact
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -54,9 +55,58 @@ type StoreTokenSource struct {
 	now            func() time.Time
 	logger         *zap.Logger
 
-	mu     sync.Mutex
-	cached *Token
-	flight *flight
+	mu      sync.Mutex
+	cached  *Token
+	flight  *flight
+	trouble trouble
+}
+
+// trouble is the run of unrecognised token-endpoint answers: after each the
+// source pauses before it calls the endpoint again (1, 2, 4, 8 minutes; an
+// hour once MaxUnrecognisedTokenAnswers is reached), so retries by many
+// callers stay within Exact's ~200 token calls a day.
+type trouble struct {
+	last    *TokenError
+	retryAt time.Time
+}
+
+// unrecognisedPause is the pause after the nth unrecognised answer in a row.
+func unrecognisedPause(n int) time.Duration {
+	if n >= MaxUnrecognisedTokenAnswers {
+		return time.Hour
+	}
+	return time.Minute << (n - 1)
+}
+
+// pausing returns the last unrecognised answer, marked NotSent, while the
+// source pauses after it; nil when the endpoint may be called.
+func (s *StoreTokenSource) pausing(now time.Time) *TokenError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.trouble.last == nil || !now.Before(s.trouble.retryAt) {
+		return nil
+	}
+	te := *s.trouble.last
+	te.NotSent = true
+	return &te
+}
+
+// noteRefresh records the outcome of a token call: an unrecognised answer
+// extends the run (and gets its count and retry time), anything else ends it.
+func (s *StoreTokenSource) noteRefresh(err error, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var te *TokenError
+	if err == nil || !errors.As(err, &te) || te.Recognised() {
+		s.trouble = trouble{}
+		return
+	}
+	te.Failures = 1
+	if s.trouble.last != nil {
+		te.Failures = s.trouble.last.Failures + 1
+	}
+	te.RetryAt = now.Add(unrecognisedPause(te.Failures))
+	s.trouble = trouble{last: te, retryAt: te.RetryAt}
 }
 
 type flight struct {
@@ -221,6 +271,9 @@ func (s *StoreTokenSource) acquire(ctx context.Context, rejected string) (*Token
 			result = cur // someone refreshed while we waited for the lock
 			return nil, nil
 		}
+		if te := s.pausing(now); te != nil {
+			return nil, te // the last answer was not understood: do not spend another token call yet
+		}
 		if !stopFollowing() {
 			return nil, ctx.Err() // the caller gave up before anything was sent
 		}
@@ -230,8 +283,16 @@ func (s *StoreTokenSource) acquire(ctx context.Context, rejected string) (*Token
 		})
 		start := time.Now()
 		nt, err := s.cfg.Refresh(detached, cur.RefreshToken)
+		s.noteRefresh(err, s.now())
 		if err != nil {
-			s.logger.Warn("exact token refresh failed", zap.Int64("connection_id", s.connectionID), zap.Error(err))
+			fields := []zap.Field{zap.Int64("connection_id", s.connectionID), zap.Error(err)}
+			if te := (*TokenError)(nil); errors.As(err, &te) && !te.Recognised() {
+				s.logger.Warn("exact token endpoint answer not understood", append(fields,
+					zap.String("error_type", fmt.Sprintf("%T", err)), zap.Int("status", te.StatusCode), zap.String("oauth_error", te.Code),
+					zap.Int("in_a_row", te.Failures), zap.Time("retry_at", te.RetryAt), zap.Bool("gave_up", te.GaveUp()))...)
+				return nil, err
+			}
+			s.logger.Warn("exact token refresh failed", fields...)
 			return nil, err
 		}
 		out, err := json.Marshal(nt)

@@ -172,7 +172,16 @@ func (s *Server) handleToken(r *http.Request) *response {
 	resp := newResponse()
 	s.mu.Lock()
 	s.count(r.Method, 0, "oauth2/token")
+	fault := s.faults
 	s.mu.Unlock()
+	if fault.TokenStatus != 0 {
+		if strings.HasPrefix(fault.TokenBody, "{") {
+			return resp.json(fault.TokenStatus, []byte(fault.TokenBody))
+		}
+		resp.header.Set("Content-Type", "text/html; charset=utf-8")
+		resp.status, resp.body = fault.TokenStatus, []byte(fault.TokenBody)
+		return resp
+	}
 	if r.Method != http.MethodPost {
 		return plain(resp, 405, "Method Not Allowed")
 	}

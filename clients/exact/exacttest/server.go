@@ -78,6 +78,8 @@ type Faults struct {
 	Burst429           int           // the next N API requests get 429
 	Latency            time.Duration // added to every request
 	Down               bool          // every request answered 503
+	TokenStatus        int           // when set, the token endpoint answers this status with TokenBody, doing nothing else
+	TokenBody          string        // body of the TokenStatus answer (JSON when it starts with '{')
 	Seed               int64         // seed of the deterministic randomness
 }
 

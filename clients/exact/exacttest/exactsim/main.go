@@ -26,6 +26,8 @@
 //	-fault-burst429 0               the next N API requests get 429
 //	-fault-latency 0                latency added to every request
 //	-fault-down false               answer every request 503
+//	-fault-token-status 0           the token endpoint answers this status (with -fault-token-body) and does nothing else
+//	-fault-token-body ""            body of that answer (JSON when it starts with '{')
 //	-fault-seed 1                   seed of the fault randomness
 //	-log false                      log one line per request (never tokens)
 package main
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&f.Burst429, "fault-burst429", 0, "next N API requests get 429")
 	fs.DurationVar(&f.Latency, "fault-latency", 0, "added latency")
 	fs.BoolVar(&f.Down, "fault-down", false, "answer everything 503")
+	fs.IntVar(&f.TokenStatus, "fault-token-status", 0, "the token endpoint answers this status and does nothing else")
+	fs.StringVar(&f.TokenBody, "fault-token-body", "", "body of the -fault-token-status answer")
 	fs.Int64Var(&f.Seed, "fault-seed", 1, "fault randomness seed")
 	logReq := fs.Bool("log", false, "log requests")
 	if err := fs.Parse(args); err != nil {
