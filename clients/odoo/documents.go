@@ -24,9 +24,9 @@ func validationFault(model, method, msg string, notFound bool) *Fault {
 }
 
 // InvoicePDF returns the PDF of a move. Customer invoices and refunds: the
-// invoice_pdf_report_id attachment when set; otherwise (Odoo 17+) an
-// account.move.send wizard is created with download only and
-// action_send_and_print generates it (side effect: Odoo marks the invoice
+// invoice_pdf_report_id attachment when set; otherwise (Odoo 17+) the Send &
+// Print wizard (17: account.move.send, 18+: account.move.send.wizard) is run
+// with download only and generates it (side effect: Odoo marks the invoice
 // sent). Vendor bills, and invoices on Odoo 16: the move's main attachment or
 // its first attachment (PDF preferred). No document fails with ErrNotFound.
 func (c *Client) InvoicePDF(ctx context.Context, moveID int64) (*Document, error) {
@@ -104,11 +104,18 @@ func (c *Client) readMoveHead(ctx context.Context, id int64, fields []any) (Move
 }
 
 // generateInvoicePDF runs the Send & Print wizard with download only and
-// returns the invoice_pdf_report_id it set.
+// returns the invoice_pdf_report_id it set. 17 has account.move.send
+// (checkbox_send_mail off, checkbox_download on); 18 and later have one
+// account.move.send.wizard per move, whose sending_methods must be set to the
+// download alone ("manual"), or it would mail the partner by default.
 func (c *Client) generateInvoicePDF(ctx context.Context, moveID int64) (int64, error) {
-	const wizard = "account.move.send"
 	active := map[string]any{"active_model": "account.move", "active_ids": []int64{moveID}, "active_id": moveID}
+	wizard := "account.move.send"
 	wanted := map[string]any{"checkbox_send_mail": false, "checkbox_download": true}
+	if c.version.Major >= 18 {
+		wizard = "account.move.send.wizard"
+		wanted = map[string]any{"move_id": moveID, "sending_methods": []any{"manual"}}
+	}
 	have, err := c.FieldsGet(ctx, wizard)
 	if err != nil {
 		return 0, err
@@ -118,6 +125,9 @@ func (c *Client) generateInvoicePDF(ctx context.Context, moveID int64) (int64, e
 		if _, ok := have[k]; ok {
 			vals[k] = v
 		}
+	}
+	if c.version.Major >= 18 && vals["sending_methods"] == nil {
+		return 0, validationFault(wizard, "create", "the send wizard has no sending_methods: the PDF cannot be made without e-mailing the partner", false)
 	}
 	wid, err := c.createWith(ctx, wizard, vals, active)
 	if err != nil {

@@ -803,12 +803,9 @@ func (s *Server) updateResidual(mv *record) {
 	prec := s.currencyPrec(asInt(mv.Vals["currency_id"]))
 	total := dec(asFloat(mv.Vals["amount_total"]))
 	paid := dec(asFloat(mv.Vals["__paid"]))
-	residual := total.Sub(paid)
-	if mv.Vals["state"] != "posted" {
-		residual = total
-		if mv.Vals["state"] == "cancel" {
-			residual = decimal.Zero
-		}
+	residual := total.Sub(paid) // a draft's too: on 19 a reset to draft keeps its payments
+	if mv.Vals["state"] == "cancel" {
+		residual = decimal.Zero
 	}
 	mv.Vals["amount_residual"] = money(residual, prec)
 	mv.Vals["amount_residual_signed"] = money(residual.Mul(decimal.NewFromInt(-direction(asString(mv.Vals["move_type"])))), prec)
@@ -962,17 +959,30 @@ func buttonDraft(s *Server, e *env, m *model, ids []int64, _ map[string]any) (an
 		}
 	}
 	for _, mv := range rs {
-		if err := s.resetToDraft(e, m, mv); err != nil {
+		// 16 to 18 un-reconcile the payments; 19 keeps them (its button_draft no longer calls
+		// remove_move_reconcile, only button_cancel does).
+		if err := s.resetToDraft(e, m, mv, s.opts.Version < 19); err != nil {
 			return nil, err
 		}
 	}
 	return nil, nil
 }
 
-func (s *Server) resetToDraft(e *env, m *model, mv *record) error {
+func (s *Server) resetToDraft(e *env, m *model, mv *record, unreconcile bool) error {
 	mv.Vals["state"] = "draft"
+	if unreconcile {
+		s.unreconcile(e, mv)
+	}
+	if err := s.recomputeMove(e, mv); err != nil {
+		return err
+	}
+	s.touch(e, m, mv)
+	return nil
+}
+
+// unreconcile detaches every payment from the move (remove_move_reconcile).
+func (s *Server) unreconcile(e *env, mv *record) {
 	mv.Vals["__paid"] = float64(0)
-	// unreconcile payments
 	for _, p := range s.models["account.payment"].recs {
 		for _, k := range []string{"reconciled_invoice_ids", "reconciled_bill_ids"} {
 			if containsID(toIDs(p.Vals[k]), mv.ID) {
@@ -982,11 +992,6 @@ func (s *Server) resetToDraft(e *env, m *model, mv *record) error {
 			}
 		}
 	}
-	if err := s.recomputeMove(e, mv); err != nil {
-		return err
-	}
-	s.touch(e, m, mv)
-	return nil
 }
 
 // buttonCancel cancels moves: posted ones are reset to draft first (so they keep their name and
@@ -998,7 +1003,7 @@ func buttonCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (a
 	}
 	for _, mv := range rs {
 		if mv.Vals["state"] == "posted" {
-			if err := s.resetToDraft(e, m, mv); err != nil {
+			if err := s.resetToDraft(e, m, mv, true); err != nil {
 				return nil, err
 			}
 		}
@@ -1009,6 +1014,7 @@ func buttonCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (a
 		}
 	}
 	for _, mv := range rs {
+		s.unreconcile(e, mv)
 		mv.Vals["state"] = "cancel"
 		s.updateResidual(mv)
 		s.touch(e, m, mv)

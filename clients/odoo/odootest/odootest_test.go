@@ -808,3 +808,31 @@ func TestFaults(t *testing.T) {
 		})
 	}
 }
+
+// From 18 on the Send & Print wizard is account.move.send.wizard (one move); account.move.send is abstract and
+// real Odoo 19 refuses to create it with an AccessError. Without sending_methods the wizard mails the partner.
+func TestSendWizardFrom18(t *testing.T) {
+	s := NewServer(t, func(o *Options) { o.Version = 19 })
+	r := newRPC(t, s)
+	id := newInvoice(t, r, s, "out_invoice", 2, 50)
+	r.must("account.move", "action_post", []any{[]any{id}}, nil)
+	ctx := map[string]any{"context": map[string]any{"active_model": "account.move", "active_ids": []any{id}}}
+	if _, err := r.call("account.move.send", "create", []any{map[string]any{"checkbox_download": true}}, ctx); err == nil ||
+		!strings.Contains(err.Error(), "Contact your administrator") {
+		t.Errorf("account.move.send.create on 19: got %v, want an AccessError", err)
+	}
+	dflt := r.must("account.move.send.wizard", "create", []any{map[string]any{"move_id": id}}, ctx)
+	if got := r.readOne("account.move.send.wizard", dflt.(int64), "sending_methods")["sending_methods"]; fmt.Sprint(got) != "[email]" {
+		t.Errorf("default sending_methods = %v, want [email]", got)
+	}
+	wid := r.must("account.move.send.wizard", "create", []any{map[string]any{"move_id": id, "sending_methods": []any{"manual"}}}, ctx)
+	res := r.must("account.move.send.wizard", "action_send_and_print", []any{[]any{wid}}, ctx)
+	got := r.readOne("account.move", id, "invoice_pdf_report_id", "is_move_sent")
+	att := got["invoice_pdf_report_id"].([]any)[0].(int64)
+	if got["is_move_sent"] != true || att == 0 {
+		t.Errorf("after Send & Print: %v", got)
+	}
+	if url := fmt.Sprint(res); !strings.Contains(url, fmt.Sprintf("/account/download_invoice_attachments/%d", att)) {
+		t.Errorf("answer = %v, want the download URL of attachment %d", res, att)
+	}
+}

@@ -382,6 +382,11 @@ func (s *Server) format(e *env, f *fieldDef, v any, load string) any {
 			out[i] = id
 		}
 		return out
+	case "json":
+		if v == nil {
+			return false
+		}
+		return v
 	}
 	return false
 }
@@ -784,6 +789,12 @@ func (s *Server) convert(e *env, m *model, f *fieldDef, v any) (any, error) {
 			return x, nil
 		case int64:
 			return x != 0, nil
+		}
+		return nil, bad()
+	case "json":
+		switch v.(type) {
+		case nil, bool, string, int64, float64, []any, map[string]any:
+			return v, nil
 		}
 		return nil, bad()
 	case "many2one":
