@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"golang.org/x/time/rate"
 
 	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo"
@@ -105,34 +106,12 @@ type pendingRecord struct {
 	started, again bool
 }
 
-// connectionLimit is a connection's token bucket and the refusals not logged yet.
+// connectionLimit is a connection's token bucket (golang.org/x/time/rate, read at the receiver's clock) and the
+// refusals not logged yet.
 type connectionLimit struct {
-	bucket   tokenBucket
+	bucket   *rate.Limiter
 	refused  int
 	loggedAt time.Time
-}
-
-// tokenBucket holds up to burst tokens and earns rate tokens a second; each accepted notification takes one.
-type tokenBucket struct {
-	tokens float64
-	last   time.Time
-	primed bool
-}
-
-// take takes a token at now, and says whether there was one.
-func (b *tokenBucket) take(now time.Time, rate float64, burst int) bool {
-	switch {
-	case !b.primed:
-		b.tokens, b.last, b.primed = float64(burst), now, true
-	case now.After(b.last):
-		b.tokens = min(float64(burst), b.tokens+now.Sub(b.last).Seconds()*rate)
-		b.last = now
-	}
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
 }
 
 // webhookHandler is the worker's receiver: connections from the store, records read through the connection's
@@ -271,10 +250,10 @@ func (rc *webhookReceiver) enqueue(conn store.Connection, partnerID int64) (acce
 	}
 	lim := rc.limits[conn.ID]
 	if lim == nil {
-		lim = &connectionLimit{}
+		lim = &connectionLimit{bucket: rate.NewLimiter(rate.Limit(rc.cfg.Rate), rc.cfg.Burst)}
 		rc.limits[conn.ID] = lim
 	}
-	if lim.bucket.take(now, rc.cfg.Rate, rc.cfg.Burst) {
+	if lim.bucket.AllowN(now, 1) {
 		if isPending {
 			p.again = true
 			return true, 0

@@ -66,36 +66,6 @@ func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
 	}
 }
 
-func TestTokenBucket(t *testing.T) {
-	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
-	type step struct {
-		at   time.Duration
-		want bool
-	}
-	tests := []struct {
-		name  string
-		rate  float64
-		burst int
-		steps []step
-	}{
-		{"a full bucket, then empty", 1, 3, []step{{0, true}, {0, true}, {0, true}, {0, false}, {0, false}}},
-		{"earns a token a second back", 1, 2, []step{{0, true}, {0, true}, {0, false}, {time.Second, true}, {time.Second, false}}},
-		{"never more than the burst", 10, 2, []step{{0, true}, {time.Hour, true}, {time.Hour, true}, {time.Hour, false}}},
-		{"half tokens do not count", 2, 1, []step{{0, true}, {250 * time.Millisecond, false}, {500 * time.Millisecond, true}}},
-		{"a clock going back earns nothing", 1, 1, []step{{time.Minute, true}, {0, false}, {time.Minute, false}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var b tokenBucket
-			for i, s := range tt.steps {
-				if got := b.take(t0.Add(s.at), tt.rate, tt.burst); got != s.want {
-					t.Errorf("take #%d at +%s = %v, want %v", i+1, s.at, got, s.want)
-				}
-			}
-		})
-	}
-}
-
 func TestWebhookRefusesWhatItCannotTrust(t *testing.T) {
 	const secret = "0123456789abcdef0123456789abcdef0123456789abcdef"
 	conns := hookConns{secret: {ID: 1, Name: "demo", ExactDivision: 7}}

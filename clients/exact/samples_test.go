@@ -217,8 +217,7 @@ func TestSamplePaging(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var pages [][]byte
-			var rs *replayServer
-			rs = newReplay(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			rs := newReplay(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				if n > len(pages) {
 					writeJSON(w, 500, []byte(`{"error":{"code":"","message":{"lang":"","value":"too many pages"}}}`))
 					return

@@ -689,11 +689,3 @@ func formatLiteral(f *field, v any) string {
 
 // evalStored converts a stored value to its evaluated form for comparisons.
 func evalStored(f *field, v any) any { return propExpr{f: f}.eval(record{f.name: v}) }
-
-// literalAsEval normalises a parsed literal to the evaluated form.
-func literalAsEval(v any) any {
-	if g, ok := v.(string); ok {
-		return g
-	}
-	return v
-}
