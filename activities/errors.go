@@ -26,12 +26,17 @@ const (
 	ErrTypeRateLimited  = "RateLimited"    // retryable, after the budget's reset instant
 	ErrTypeTransient    = "Transient"      // retryable
 	rateLimitSlack      = 2 * time.Second
-	maxRateLimitBackoff = 25 * time.Hour
+	maxRateLimitBackoff = MaxBudgetWait
 )
 
 // ErrTypeTokenEndpoint: Exact's token endpoint gave an answer exactsync does not understand. Retried after the Exact
 // token source's pause; non-retryable once the source gave up, so it is not listed in NonRetryable.
 const ErrTypeTokenEndpoint = "TokenEndpointError"
+
+// MaxBudgetWait is the longest a call waits for Exact's budget: the daily window resets at most a day and an hour
+// after a refused call (Amsterdam midnight across a daylight-saving change). Activity presets that call Exact must
+// outlive it, so waiting for the reset never fails a sync.
+const MaxBudgetWait = 25 * time.Hour
 
 // NonRetryable lists the error types Temporal must not retry.
 var NonRetryable = []string{ErrTypeData, ErrTypeAuth, ErrTypeReconsent, ErrTypeConfig, ErrTypePaused, ErrTypeConnector}

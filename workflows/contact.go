@@ -122,8 +122,12 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 	}
 	if class == activities.ErrTypeReconsent {
 		var c *activities.Connections
+		reason := "Exact refused the connection's tokens: connect Exact again (starter connect exact)"
+		if app != nil && app.Message() != "" {
+			reason = app.Message() // a dead refresh token, or the app's client ID or secret refused
+		}
 		pause := activities.PauseInput{ConnectionID: in.ConnectionID, ScheduleIDs: []string{DetectScheduleID(in.Connection)},
-			Reason: "Exact refused the refresh token: connect Exact again (starter connect exact)"}
+			Reason: reason}
 		if perr := workflow.ExecuteActivity(quick(ctx), c.PauseConnection, pause).Get(ctx, nil); perr != nil {
 			workflow.GetLogger(ctx).Error("pause connection", "error", perr)
 		}

@@ -116,6 +116,27 @@ func TestSyncContactTransientErrorRetries(t *testing.T) {
 	}
 }
 
+// An app whose client ID or secret Exact refuses pauses the connection too, and the pause says why: the
+// reason is the error's own, not a fixed text about refresh tokens.
+func TestSyncContactRefusedAppPausesWithItsReason(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	var c *activities.Connections
+	const why = "the app's client ID or secret is refused: fix EXACT_CLIENT_ID/EXACT_CLIENT_SECRET and `starter connect exact`"
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42, Name: "Acme"}}, nil)
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(activities.MappedContact{PartnerID: 42}, nil)
+	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(activities.UpsertResult{},
+		temporal.NewNonRetryableApplicationError(why, activities.ErrTypeReconsent, nil))
+	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
+		return p.Reason == why
+	})).Return(nil).Once()
+	env.ExecuteWorkflow(SyncContact, in)
+	if env.GetWorkflowError() == nil {
+		t.Fatal("want the run to fail")
+	}
+	env.AssertExpectations(t)
+}
+
 func TestSyncContactDeadTokenPausesTheConnection(t *testing.T) {
 	env := newEnv(t)
 	var a *activities.Contacts

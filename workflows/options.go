@@ -10,37 +10,53 @@ import (
 
 var nonRetryable = activities.NonRetryable
 
-// quick is for a local database step.
+// Every preset is bounded (attempts or schedule-to-close): nothing retries forever.
+
+// quick is for a local database step: a few attempts over about a quarter of an hour.
 func quick(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	return workflow.WithActivityOptions(ctx, quickOptions())
+}
+
+func quickOptions() workflow.ActivityOptions {
+	return workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        time.Second,
 			BackoffCoefficient:     2,
 			MaximumInterval:        time.Minute,
+			MaximumAttempts:        20,
 			NonRetryableErrorTypes: nonRetryable,
 		},
-	})
+	}
 }
 
-// remote is for a call to Odoo or Exact: transient errors back off up to 10 minutes and keep retrying
-// for a day; a 429 sets its own next delay (the budget's reset instant) through NextRetryDelay.
+// remote is for a call to Odoo or Exact: transient errors back off up to 10 minutes; a 429 or a used-up budget
+// sets its own next delay (the reset instant) through NextRetryDelay. The schedule-to-close outlives the longest
+// budget wait (Exact's daily reset), so a division over its daily cap makes syncs wait, not fail.
 func remote(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	return workflow.WithActivityOptions(ctx, remoteOptions())
+}
+
+func remoteOptions() workflow.ActivityOptions {
+	return workflow.ActivityOptions{
 		StartToCloseTimeout:    2 * time.Minute,
-		ScheduleToCloseTimeout: 24 * time.Hour,
+		ScheduleToCloseTimeout: activities.MaxBudgetWait + 3*time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        2 * time.Second,
 			BackoffCoefficient:     2,
 			MaximumInterval:        10 * time.Minute,
 			NonRetryableErrorTypes: nonRetryable,
 		},
-	})
+	}
 }
 
 // paging is for an activity that pages through many records and heartbeats its progress.
 func paging(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	return workflow.WithActivityOptions(ctx, pagingOptions())
+}
+
+func pagingOptions() workflow.ActivityOptions {
+	return workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
 		HeartbeatTimeout:    time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
@@ -50,5 +66,5 @@ func paging(ctx workflow.Context) workflow.Context {
 			MaximumAttempts:        20,
 			NonRetryableErrorTypes: nonRetryable,
 		},
-	})
+	}
 }
