@@ -57,10 +57,15 @@ type Contacts struct {
 	fieldsReady sync.Map // connection id → true once the x_ fields exist
 }
 
-// ChangedPartnersInput asks for a page of partners changed since the stored cursors.
+// ChangedPartnersInput asks for a page of partners changed since the stored cursors, or, for a sweep, since the
+// given ones.
 type ChangedPartnersInput struct {
 	ConnectionID int64
 	Limit        int
+	// Sweeping reads from Cursors (missing ones: the beginning) instead of the stored cursors, and takes the
+	// connector's own write-backs too: a sweep syncs every partner.
+	Sweeping bool
+	Cursors  []NamedCursor
 }
 
 // NamedCursor is the value of one stored cursor.
@@ -108,7 +113,19 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 		}
 	}
 
-	cur, err := c.cursor(ctx, conn.ID, PartnerCursor)
+	cursor := func(name string) (odoo.Cursor, error) {
+		if !in.Sweeping {
+			return c.cursor(ctx, conn.ID, name)
+		}
+		for _, nc := range in.Cursors {
+			if nc.Name == name {
+				cur, err := odoo.ParseCursor(nc.Value)
+				return cur, Classify(err)
+			}
+		}
+		return odoo.Cursor{}, nil
+	}
+	cur, err := cursor(PartnerCursor)
 	if err != nil {
 		return ChangedPartners{}, err
 	}
@@ -123,7 +140,7 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 		return ChangedPartners{}, err
 	}
 	for _, ch := range changes {
-		if own[ch.ID] {
+		if own[ch.ID] && !in.Sweeping {
 			out.Own++
 			continue
 		}
@@ -134,7 +151,7 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 		add(id)
 	}
 
-	bankCur, err := c.cursor(ctx, conn.ID, BankCursor)
+	bankCur, err := cursor(BankCursor)
 	if err != nil {
 		return ChangedPartners{}, err
 	}

@@ -36,24 +36,23 @@ func scheduleCmd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// syncContacts runs the detector now and waits for it; --from-start resets the cursor first, so every customer
-// and supplier is synced (the initial sync; unchanged ones cost no Exact call).
+// syncContacts runs the detector now and waits for it; --from-start sweeps every customer and supplier from the
+// beginning (the initial sync; unchanged ones cost no Exact call) without touching the schedule's cursors.
 func syncContacts(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("sync contacts")
-	fromStart := fs.Bool("from-start", false, "forget the cursor and sync every customer and supplier")
+	fromStart := fs.Bool("from-start", false, "sync every customer and supplier (the schedule's cursors stay as they are)")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
+	id := workflows.DetectWorkflowID(conn.Name) + "/manual"
 	if *fromStart {
-		if err := e.store.SetCursor(ctx, conn.ID, activities.PartnerCursor, ""); err != nil {
-			return err
-		}
+		id = workflows.DetectWorkflowID(conn.Name) + "/from-start"
 	}
 	run, err := e.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.DetectWorkflowID(conn.Name) + "/manual", TaskQueue: workflows.TaskQueue,
+		ID: id, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.DetectContacts, workflows.DetectInput{Connection: conn.Name, ConnectionID: conn.ID})
+	}, workflows.DetectContacts, workflows.DetectInput{Connection: conn.Name, ConnectionID: conn.ID, FromStart: *fromStart})
 	if err != nil {
 		return err
 	}

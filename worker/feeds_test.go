@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"slices"
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
+
 	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/workflows"
 )
 
 // Real Odoo 17 showed the detector re-syncing every partner every minute: write_date has whole seconds, so
@@ -80,4 +85,41 @@ func TestBankAccountAddedLaterIsSent(t *testing.T) {
 	if err != nil || link.ExactID == "" {
 		t.Errorf("partner %d: link %+v, %v", ids[1], link, err)
 	}
+}
+
+// `starter sync contacts --from-start` next to a running schedule: the sweep syncs every partner whatever the
+// scheduled detector does meanwhile, and leaves the schedule's cursor where it was.
+func TestSweepFromStartBesideTheSchedule(t *testing.T) {
+	s := newStack(t)
+	ids := s.createPartners("Veeg", 8)
+	s.settle(ids)
+	s.clock.Advance(3 * time.Second)
+	s.detect()
+	ctx := context.Background()
+	before, err := s.st.Cursor(ctx, s.conn.ID, activities.PartnerCursor)
+	if err != nil || before == "" {
+		t.Fatalf("stored cursor %q, %v", before, err)
+	}
+	sweep, err := s.ts.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "sweep-test", TaskQueue: workflows.TaskQueue},
+		workflows.DetectContacts, workflows.DetectInput{Connection: s.conn.Name, ConnectionID: s.conn.ID, FromStart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheduled := s.detect() // the schedule's run, at the same time
+	var res workflows.DetectResult
+	if err := sweep.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if !slices.Contains(res.PartnerIDs, id) {
+			t.Errorf("the sweep did not sync partner %d (scheduled run started %v)", id, scheduled.PartnerIDs)
+		}
+		if _, err := s.wait(id); err != nil {
+			t.Errorf("partner %d: %v", id, err)
+		}
+	}
+	if after, err := s.st.Cursor(ctx, s.conn.ID, activities.PartnerCursor); err != nil || after != before {
+		t.Errorf("the schedule's cursor moved from %q to %q (%v)", before, after, err)
+	}
+	s.assertOneAccountEach(ids)
 }

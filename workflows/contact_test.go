@@ -242,3 +242,33 @@ func TestIDs(t *testing.T) {
 		t.Errorf("DetectScheduleID = %q, want %q", got, want)
 	}
 }
+
+// A sweep (--from-start) carries its own cursors from page to page and never stores them, so a scheduled
+// detector running at the same time cannot move it, nor have its own cursor overwritten by it.
+func TestDetectContactsSweepCarriesItsOwnCursors(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	var inputs []activities.ChangedPartnersInput
+	pages := []activities.ChangedPartners{
+		{PartnerIDs: []int64{1}, Cursors: []activities.NamedCursor{{Name: "p", Value: "2026-01-01 00:00:00|1"}}, More: true},
+		{PartnerIDs: []int64{2}, Cursors: []activities.NamedCursor{{Name: "p", Value: "2026-01-01 00:00:05|2"}}},
+	}
+	env.OnActivity(a.ChangedPartners, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ChangedPartnersInput) (activities.ChangedPartners, error) {
+		inputs = append(inputs, in)
+		return pages[len(inputs)-1], nil
+	})
+	env.OnActivity(a.EnqueueContactSyncs, mock.Anything, mock.Anything).Return(nil)
+	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1, FromStart: true})
+	var got DetectResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if len(inputs) != 2 || !inputs[0].Sweeping || len(inputs[0].Cursors) != 0 || !inputs[1].Sweeping ||
+		len(inputs[1].Cursors) != 1 || inputs[1].Cursors[0].Value != "2026-01-01 00:00:00|1" {
+		t.Errorf("ChangedPartners inputs = %+v, want a sweep from the beginning, then from the first page's cursors", inputs)
+	}
+	if got.Started != 2 {
+		t.Errorf("started %d, want 2", got.Started)
+	}
+	env.AssertNotCalled(t, "SaveCursor", mock.Anything, mock.Anything)
+}

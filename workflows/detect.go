@@ -16,6 +16,12 @@ const (
 type DetectInput struct {
 	Connection   string
 	ConnectionID int64
+	// FromStart makes the run a sweep over every partner (the initial sync, `starter sync contacts
+	// --from-start`): it starts at the beginning and carries its own cursors from page to page, so a scheduled
+	// detector running at the same time can neither move the sweep's position nor have its own overwritten.
+	FromStart bool
+	// Sweep is where a sweep continued as new goes on from.
+	Sweep []activities.NamedCursor
 }
 
 // DetectResult counts what a detector run did.
@@ -33,10 +39,12 @@ type DetectResult struct {
 func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) {
 	var a *activities.Contacts
 	var res DetectResult
+	sweep := in.Sweep
 	for res.Pages < maxDetectPages {
 		var page activities.ChangedPartners
 		err := workflow.ExecuteActivity(paging(ctx), a.ChangedPartners,
-			activities.ChangedPartnersInput{ConnectionID: in.ConnectionID, Limit: detectPageSize}).Get(ctx, &page)
+			activities.ChangedPartnersInput{ConnectionID: in.ConnectionID, Limit: detectPageSize,
+				Sweeping: in.FromStart, Cursors: sweep}).Get(ctx, &page)
 		if err != nil {
 			if activities.ErrorType(err) == activities.ErrTypePaused {
 				res.Paused = true
@@ -54,6 +62,13 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 			res.Started += len(page.PartnerIDs)
 			res.PartnerIDs = append(res.PartnerIDs, page.PartnerIDs...)
 		}
+		if in.FromStart {
+			sweep = page.Cursors
+			if !page.More {
+				return res, nil
+			}
+			continue
+		}
 		if storable(page.Cursors) || page.Cursor != "" {
 			if err := workflow.ExecuteActivity(quick(ctx), a.SaveCursor,
 				activities.CursorInput{ConnectionID: in.ConnectionID, Cursors: page.Cursors, Value: page.Cursor}).Get(ctx, nil); err != nil {
@@ -63,6 +78,12 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		if !page.More {
 			break
 		}
+	}
+	if in.FromStart {
+		// A sweep longer than one run goes on in a fresh history from where it stands.
+		next := in
+		next.Sweep = sweep
+		return res, workflow.NewContinueAsNewError(ctx, DetectContacts, next)
 	}
 	return res, nil
 }
