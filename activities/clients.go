@@ -17,9 +17,11 @@ import (
 // Clients builds and caches, per connection, the Odoo and Exact clients activities use. A client is rebuilt
 // when the connection's stored settings change.
 type Clients struct {
-	Store  *store.Store
-	HTTP   *http.Client
-	Logger *zap.Logger
+	Store *store.Store
+	HTTP  *http.Client
+	// ExactHTTP, when set, carries the Exact calls (the worker counts them for its metrics); else HTTP does.
+	ExactHTTP *http.Client
+	Logger    *zap.Logger
 	// TokenOptions tune the Exact token source (tests shorten token lifetimes).
 	TokenOptions []exact.TokenSourceOption
 
@@ -105,10 +107,14 @@ func (c *Clients) Exact(ctx context.Context, conn store.Connection) (*exact.Clie
 	if cached, ok := c.exact[conn.ID]; ok && cached.key == key {
 		return cached.client, nil
 	}
-	cfg := ExactConfig(conn, c.HTTP)
+	hc := c.HTTP
+	if c.ExactHTTP != nil {
+		hc = c.ExactHTTP
+	}
+	cfg := ExactConfig(conn, hc)
 	logger := c.Logger.With(zap.Int("division", conn.ExactDivision))
 	ts := exact.NewTokenSource(cfg, c.Store, conn.ID, append([]exact.TokenSourceOption{exact.TokenLogger(logger)}, c.TokenOptions...)...)
-	opts := []exact.Option{exact.WithTokenSource(ts), exact.WithHTTPClient(c.HTTP), exact.WithLogger(logger)}
+	opts := []exact.Option{exact.WithTokenSource(ts), exact.WithHTTPClient(hc), exact.WithLogger(logger)}
 	if conn.ExactBaseURL != "" {
 		opts = append(opts, exact.WithBaseURL(conn.ExactBaseURL))
 	} else {

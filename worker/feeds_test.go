@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,4 +127,58 @@ func TestSweepFromStartBesideTheSchedule(t *testing.T) {
 		t.Errorf("the schedule's cursor moved from %q to %q (%v)", before, after, err)
 	}
 	s.assertOneAccountEach(ids)
+}
+
+// scrape reads the worker's /metrics.
+func scrape(t *testing.T, addr string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d, %v", resp.StatusCode, err)
+	}
+	return string(body)
+}
+
+// The worker's /metrics has the connector's own metrics next to the SDK's (named once temporal_, not twice):
+// Exact calls by division, endpoint and status, the budget left, syncs by kind and state, the last detection.
+func TestMetricsOfTheSync(t *testing.T) {
+	s := newStack(t)
+	ids := s.createPartners("Meet", 3)
+	s.settle(ids)
+	body := scrape(t, s.httpAddr)
+	div := strconv.Itoa(s.div)
+	for _, want := range []string{
+		`exactsync_exact_requests_total\{division="` + div + `",endpoint="crm/Accounts",status="201"\} [1-9]`,
+		`exactsync_exact_requests_total\{division="` + div + `",endpoint="crm/BankAccounts",status="201"\} [1-9]`,
+		`exactsync_exact_budget_remaining\{division="` + div + `",window="minute"\} \d`,
+		`exactsync_exact_budget_remaining\{division="` + div + `",window="day"\} \d`,
+		`exactsync_detect_last_success_seconds\{[^}]*connection="demo"[^}]*\} \d`,
+		`temporal_request`,
+	} {
+		if !regexp.MustCompile(`(?m)^` + want).MatchString(body) {
+			t.Errorf("/metrics lacks %s\n%s", want, grepLines(body, "exactsync_"))
+		}
+	}
+	synced := regexp.MustCompile(`(?m)^exactsync_syncs_total\{[^}]*kind="contact"[^}]*state="synced"[^}]*\} (\d+)`).FindStringSubmatch(body)
+	if synced == nil || synced[1] == "0" {
+		t.Errorf("/metrics has no synced contact syncs:\n%s", grepLines(body, "exactsync_syncs_total"))
+	}
+	if strings.Contains(body, "temporal_temporal_") {
+		t.Error("/metrics names SDK metrics temporal_temporal_…")
+	}
+}
+
+func grepLines(text, sub string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -112,9 +112,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	defer st.Close()
 
-	metrics := temporalenv.NewMetrics("temporal_")
+	// The SDK's metric names already start with temporal_; the connector's own start with exactsync_.
+	metrics := temporalenv.NewMetrics("")
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	exactCalls := newExactMetrics(reg)
 
 	opts, err := cfg.temporal.Options(logger, metrics.Handler())
 	if err != nil {
@@ -128,7 +130,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	identity := workerIdentity()
 	w := sdkworker.New(tc, workflows.TaskQueue, sdkworker.Options{Identity: identity})
-	deps := &dependencies{store: st, temporal: tc, logger: logger, identity: identity, clients: activities.NewClients(st, logger)}
+	clients := activities.NewClients(st, logger)
+	clients.ExactHTTP = &http.Client{Timeout: clients.HTTP.Timeout, Transport: exactCalls.transport(nil)}
+	deps := &dependencies{store: st, temporal: tc, logger: logger, identity: identity, clients: clients}
 	register(w, deps)
 
 	ln, err := net.Listen("tcp", cfg.httpAddr)

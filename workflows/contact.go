@@ -139,8 +139,13 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 	return err
 }
 
-// setState updates the queue's search attributes.
+// setState updates the queue's search attributes, and counts a run's outcome in the worker's metrics
+// (exactsync_syncs_total by kind, state and error class; emitted once, never on replay).
 func setState(ctx workflow.Context, state, errorClass string) {
+	if state != StateRunning {
+		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": "contact", "state": state, "error_class": errorClass}).
+			Counter(MetricSyncs).Inc(1)
+	}
 	updates := []temporal.SearchAttributeUpdate{AttrSyncState.ValueSet(state)}
 	if errorClass != "" {
 		updates = append(updates, AttrErrorClass.ValueSet(errorClass))

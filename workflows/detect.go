@@ -65,6 +65,7 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		if in.FromStart {
 			sweep = page.Cursors
 			if !page.More {
+				detected(ctx, in)
 				return res, nil
 			}
 			continue
@@ -85,6 +86,7 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		next.Sweep = sweep
 		return res, workflow.NewContinueAsNewError(ctx, DetectContacts, next)
 	}
+	detected(ctx, in)
 	return res, nil
 }
 
@@ -96,4 +98,11 @@ func storable(cursors []activities.NamedCursor) bool {
 		}
 	}
 	return false
+}
+
+// detected records, in the worker's metrics, when the connection's detection last read Odoo to its end
+// (exactsync_detect_last_success_seconds, Unix time by the workflow's clock; never emitted on replay).
+func detected(ctx workflow.Context, in DetectInput) {
+	workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"connection": in.Connection}).
+		Gauge(MetricDetectLastSuccess).Update(float64(workflow.Now(ctx).Unix()))
 }

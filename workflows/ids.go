@@ -56,3 +56,9 @@ func DetectScheduleID(connection string) string {
 func SelfCheckWorkflowID(nonce string) string {
 	return "selfcheck/" + nonce
 }
+
+// Metrics the workflows emit through the SDK's metrics handler (the worker exports them on /metrics).
+const (
+	MetricSyncs             = "exactsync_syncs_total"
+	MetricDetectLastSuccess = "exactsync_detect_last_success_seconds"
+)
