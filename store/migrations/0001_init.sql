@@ -1,3 +1,4 @@
+-- +goose Up
 -- Connections: one Odoo database + company <-> one Exact site + division.
 -- Secrets (the Odoo API key, the Exact client secret) are encrypted at rest (AES-256-GCM, key from the environment).
 CREATE TABLE connections (

@@ -1,3 +1,4 @@
+-- +goose Up
 -- A local mirror of each division's Exact accounts (ID, code, VAT and Chamber of Commerce numbers), kept
 -- current through sync/CRM/Accounts with a Timestamp cursor. Matching an Odoo partner to an existing Exact
 -- relation reads this table instead of spending Exact's small API budget on a lookup per partner.

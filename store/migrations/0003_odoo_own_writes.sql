@@ -1,3 +1,4 @@
+-- +goose Up
 -- The write_date Odoo gave a record right after the connector's own write to it (the Exact ID written back).
 -- Odoo bumps write_date on every write, so without this the change detector would find the connector's own
 -- write-back on the next poll and sync the record again, forever. A change whose write_date equals the one
