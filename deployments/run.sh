@@ -51,6 +51,23 @@ wait_for() {
 	exit 1
 }
 
+# port_free PORT: nothing listens on 127.0.0.1:PORT.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# free_port NAME DEFAULT: DEFAULT when free, else the next free port above it (and says so): never attach to
+# another program's Temporal, simulator or worker by accident.
+free_port() {
+	local name=$1 p=$2
+	while ! port_free "$p"; do
+		p=$((p + 1))
+		if [ "$p" -gt $(($2 + 100)) ]; then
+			log "no free port for $name in $2-$(($2 + 100)); stop what holds them or set its port" >&2
+			exit 1
+		fi
+	done
+	[ "$p" = "$2" ] || log "port $2 ($name) is taken by another program; using $p" >&2
+	echo "$p"
+}
+
 deployments/tools.sh
 log "building the worker, the starter and the simulators"
 go build -o .bin/ ./worker ./starter ./clients/exact/exacttest/exactsim ./clients/odoo/odootest/odoosim
@@ -71,17 +88,20 @@ if [ -z "${EXACTSYNC_SECRET_KEY:-}" ]; then
 fi
 export EXACTSYNC_SECRET_KEY
 
+ui_port=8233
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
-	export TEMPORAL_ADDRESS=127.0.0.1:7233
+	temporal_port=$(free_port "Temporal" 7233)
+	ui_port=$(free_port "Temporal Web UI" 8233)
+	export TEMPORAL_ADDRESS=127.0.0.1:$temporal_port
 	sa_args=()
 	for sa in ExactsyncConnection=Keyword OdooModel=Keyword OdooID=Int ExactDivision=Int SyncState=Keyword ErrorClass=Keyword; do
 		sa_args+=(--search-attribute "$sa")
 	done
-	.bin/temporal server start-dev --ip 127.0.0.1 --port 7233 --ui-port 8233 --db-filename .data/temporal.db \
+	.bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" --db-filename .data/temporal.db \
 		--log-level warn "${sa_args[@]}" >.data/temporal.log 2>&1 &
 	pids+=($!)
 	wait_for "Temporal" .bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS"
-	log "Temporal dev server at $TEMPORAL_ADDRESS, Web UI at http://127.0.0.1:8233"
+	log "Temporal dev server at $TEMPORAL_ADDRESS, Web UI at http://127.0.0.1:$ui_port"
 fi
 .bin/starter search-attributes >/dev/null
 
@@ -89,17 +109,19 @@ conn=${EXACTSYNC_CONNECTION:-demo}
 export EXACTSYNC_CONNECTION=$conn
 simulated=""
 if [ -z "${ODOO_URL:-}" ]; then
-	.bin/odoosim -addr 127.0.0.1:8069 -seed >.data/odoosim.log 2>&1 &
+	odoo_port=$(free_port "the Odoo simulator" 8069)
+	.bin/odoosim -addr "127.0.0.1:$odoo_port" -seed >.data/odoosim.log 2>&1 &
 	pids+=($!)
-	export ODOO_URL=http://127.0.0.1:8069 ODOO_DB=demo ODOO_USER=admin ODOO_API_KEY=7c1e94b2d0a35f68e4b9a7c2d15f0e83b6a4c9d2
+	export ODOO_URL=http://127.0.0.1:$odoo_port ODOO_DB=demo ODOO_USER=admin ODOO_API_KEY=7c1e94b2d0a35f68e4b9a7c2d15f0e83b6a4c9d2
 	simulated=1
 	log "Odoo simulator (17.0, demo company) at $ODOO_URL"
 fi
 exact_args=()
 if [ -z "${EXACT_CLIENT_ID:-}" ]; then
-	.bin/exactsim -addr 127.0.0.1:8090 >.data/exactsim.log 2>&1 &
+	exact_port=$(free_port "the Exact simulator" 8090)
+	.bin/exactsim -addr "127.0.0.1:$exact_port" >.data/exactsim.log 2>&1 &
 	pids+=($!)
-	export EXACT_CLIENT_ID=exactsync-dev EXACT_CLIENT_SECRET=exactsync-dev-secret EXACT_BASE_URL=http://127.0.0.1:8090
+	export EXACT_CLIENT_ID=exactsync-dev EXACT_CLIENT_SECRET=exactsync-dev-secret EXACT_BASE_URL=http://127.0.0.1:$exact_port
 	exact_args+=(--consent-over-http)
 	simulated=1
 	log "Exact Online simulator (division 1234567 \"Demo BV\") at $EXACT_BASE_URL"
@@ -109,6 +131,10 @@ wait_for "the Odoo simulator" curl -sf -o /dev/null -X POST -H 'Content-Type: te
 
 if [ -n "${EXACT_BASE_URL:-}" ]; then
 	wait_for "Exact" curl -s -o /dev/null "$EXACT_BASE_URL/api/v1/current/Me"
+fi
+
+if [ -z "${EXACT_REDIRECT_URL:-}" ]; then
+	export EXACT_REDIRECT_URL=http://127.0.0.1:$(free_port "the OAuth callback of starter connect exact" 8765)/exact/callback
 fi
 
 # Connect before the worker starts, so no sync runs with the tokens of a previous run.
@@ -122,7 +148,7 @@ if [ -n "$simulated" ] || ! .bin/starter connected >/dev/null 2>&1; then
 	.bin/starter mappings suggest --apply
 fi
 
-export EXACTSYNC_HTTP_ADDR=${EXACTSYNC_HTTP_ADDR:-127.0.0.1:9090}
+export EXACTSYNC_HTTP_ADDR=${EXACTSYNC_HTTP_ADDR:-127.0.0.1:$(free_port "the worker's HTTP (metrics, webhooks)" 9090)}
 EXACTSYNC_LOG_FORMAT=${EXACTSYNC_LOG_FORMAT:-console} .bin/worker >>.data/worker.log 2>&1 &
 pids+=($!)
 wait_for "the worker" curl -sf "http://$EXACTSYNC_HTTP_ADDR/healthz"
@@ -135,7 +161,7 @@ log "worker polling task queue exactsync; metrics at http://$EXACTSYNC_HTTP_ADDR
 cat <<EOF
 
   exactsync is running.
-    Queue (Temporal Web UI):  http://127.0.0.1:8233/namespaces/default/workflows
+    Queue (Temporal Web UI):  http://127.0.0.1:$ui_port/namespaces/default/workflows
                               filter e.g.  SyncState = 'failed'   or   OdooModel = 'res.partner'
     Status:                   .bin/starter status
     Mappings (valid/missing): .bin/starter mappings list
