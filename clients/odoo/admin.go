@@ -12,6 +12,20 @@ var customFieldTypes = map[string]bool{
 	"char": true, "text": true, "integer": true, "float": true, "boolean": true, "date": true, "datetime": true, "html": true,
 }
 
+// FieldOption is an optional setting of EnsureCustomField.
+type FieldOption func(*fieldOptions)
+
+type fieldOptions struct{ companyDependent bool }
+
+// CompanyDependent asks for a field that holds one value per company, like
+// property_payment_term_id: read and written under the company of the call's
+// allowed_company_ids. Only Odoo 18 and later can make a custom field company
+// dependent (ir.model.fields.company_dependent); Odoo 17 answers Fault 1
+// "Invalid field 'company_dependent' on model 'ir.model.fields'", so there the
+// option is dropped and the field is shared by all companies. An existing
+// field is never converted. CustomFieldCompanyDependent tells what was made.
+func CompanyDependent() FieldOption { return func(o *fieldOptions) { o.companyDependent = true } }
+
 // EnsureCustomField makes sure model has the custom field name (which must
 // start with "x_") of type ttype, creating it as an ir.model.fields record
 // (not copied on duplicate) when missing. It reads first, so calling it again
@@ -19,7 +33,11 @@ var customFieldTypes = map[string]bool{
 // names must be unique per model.") takes the field the other made; an
 // existing field of another type is a Validation fault.
 // Returns the ir.model.fields id. Needs Settings rights.
-func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, label string) (int64, error) {
+func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, label string, opts ...FieldOption) (int64, error) {
+	var o fieldOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if !strings.HasPrefix(name, "x_") || len(name) < 3 {
 		return 0, fmt.Errorf("odoo: custom field %q: name must start with x_", name)
 	}
@@ -42,6 +60,13 @@ func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, labe
 	} else if ok {
 		vals["copied"] = false
 	}
+	if o.companyDependent {
+		if ok, err := c.hasField(ctx, "ir.model.fields", "company_dependent"); err != nil {
+			return 0, err
+		} else if ok {
+			vals["company_dependent"] = true
+		}
+	}
 	id, err := c.Create(ctx, "ir.model.fields", vals)
 	if err != nil {
 		var f *Fault
@@ -56,13 +81,48 @@ func (c *Client) EnsureCustomField(ctx context.Context, model, name, ttype, labe
 	return id, nil
 }
 
+// CustomFieldCompanyDependent reports whether the custom field holds one value
+// per company (never on Odoo 17 and older). A missing field is a NotFound
+// Validation fault.
+func (c *Client) CustomFieldCompanyDependent(ctx context.Context, model, name string) (bool, error) {
+	if ok, err := c.hasField(ctx, "ir.model.fields", "company_dependent"); err != nil || !ok {
+		if _, ferr := c.customField(ctx, model, name, "", errNoField); ferr != nil {
+			return false, notFoundField(model, name, ferr)
+		}
+		return false, err
+	}
+	recs, err := c.searchRead(ctx, "ir.model.fields", and(leaf("model", "=", model), leaf("name", "=", name)),
+		[]any{"id", "company_dependent"}, SearchReadOptions{Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(recs) != 1 {
+		return false, notFoundField(model, name, errNoField)
+	}
+	d := NewDecoder(recs[0])
+	cd := d.Bool("company_dependent")
+	if d.Err() != nil {
+		return false, fmt.Errorf("ir.model.fields: %w", d.Err())
+	}
+	return cd, nil
+}
+
+// notFoundField turns errNoField into a NotFound Validation fault.
+func notFoundField(model, name string, err error) error {
+	if errors.Is(err, errNoField) {
+		return validationFault("ir.model.fields", "search_read", fmt.Sprintf("field %s.%s does not exist", model, name), true)
+	}
+	return err
+}
+
 // errNoField says customField found no field.
 var errNoField = errors.New("odoo: no such custom field")
 
 // fieldNamesUnique is Odoo's fault when an ir.model.fields of that name already exists on the model.
 const fieldNamesUnique = "Field names must be unique per model"
 
-// customField reads an existing custom field; cause is returned when there is none.
+// customField reads an existing custom field; cause is returned when there is none. A ttype other than ""
+// must match.
 func (c *Client) customField(ctx context.Context, model, name, ttype string, cause error) (int64, error) {
 	recs, err := c.searchRead(ctx, "ir.model.fields", and(leaf("model", "=", model), leaf("name", "=", name)),
 		[]any{"id", "ttype"}, SearchReadOptions{Limit: 1})
@@ -77,7 +137,7 @@ func (c *Client) customField(ctx context.Context, model, name, ttype string, cau
 	if d.Err() != nil {
 		return 0, fmt.Errorf("ir.model.fields: %w", d.Err())
 	}
-	if have != ttype {
+	if ttype != "" && have != ttype {
 		return 0, validationFault("ir.model.fields", "create",
 			fmt.Sprintf("%s.%s exists with type %s, want %s", model, name, have, ttype), false)
 	}

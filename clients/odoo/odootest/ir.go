@@ -51,6 +51,9 @@ func (s *Server) defineIR() {
 		fBool("required"), fBool("readonly"), fBool("store").def(true), fBool("index"), fBool("copied"),
 		fSel("state", "manual|Custom Field", "base|Base Field").def("manual").label("Type"), fText("help"), fText("selection"),
 		fInt("size"), fBool("translate"),
+		// Odoo 18 made company-dependent fields jsonb columns and let a custom field be one; 17 has no such
+		// column ("Invalid field 'company_dependent' on model 'ir.model.fields'", seen on a real 17).
+		fBool("company_dependent").label("Company Dependent").versions(18, 0),
 	)
 	fields.displayName = func(s *Server, e *env, r *record) string {
 		return asString(r.Vals["field_description"]) + " (" + asString(r.Vals["model"]) + ")"
@@ -62,7 +65,8 @@ func (s *Server) defineIR() {
 		}
 		m := s.models[asString(r.Vals["model"])]
 		f := &fieldDef{Name: asString(r.Vals["name"]), Type: asString(r.Vals["ttype"]), String: asString(r.Vals["field_description"]),
-			Relation: asString(r.Vals["relation"]), Manual: true, Required: r.Vals["required"] == true}
+			Relation: asString(r.Vals["relation"]), Manual: true, Required: r.Vals["required"] == true,
+			CompanyDependent: r.Vals["company_dependent"] == true}
 		m.addField(f)
 		return nil
 	}
@@ -300,10 +304,14 @@ func (s *Server) syncIRModels() {
 			if fieldRows[name+"."+fname] {
 				continue
 			}
-			if _, err := s.create(e, irFields, map[string]any{
+			vals := map[string]any{
 				"name": fname, "model": name, "model_id": mid, "ttype": f.Type, "field_description": f.String, "relation": f.Relation,
 				"required": f.Required, "readonly": f.Readonly, "store": f.Compute == nil, "state": "base", "complete_name": name + "." + fname,
-			}); err != nil {
+			}
+			if s.opts.Version >= 18 {
+				vals["company_dependent"] = f.CompanyDependent
+			}
+			if _, err := s.create(e, irFields, vals); err != nil {
 				panic(err)
 			}
 		}
