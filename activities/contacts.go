@@ -54,7 +54,7 @@ type Contacts struct {
 	// (one sync/CRM/Accounts call serves every partner matched within this window). Default 60 s.
 	MirrorMaxAge time.Duration
 
-	fieldsReady sync.Map // connection id → true once the x_ fields exist
+	fieldsReady sync.Map // connection id → whether its x_ fields are company dependent, once they exist
 }
 
 // ChangedPartnersInput asks for a page of partners changed since the stored cursors, or, for a sweep, since the
@@ -196,8 +196,11 @@ func (c *Contacts) cursor(ctx context.Context, connID int64, name string) (odoo.
 	return cur, nil
 }
 
-// ownChanges tells which changes are the connector's own last write: their write_date is the one Odoo gave
-// the record right after that write.
+// ownChanges tells which changes are a write-back by the connector, through this connection or another one on
+// the same Odoo database (write_date is one for all companies): their write_date is the one Odoo gave the record
+// right after that write. It is skipped only if this connection's sync has read the record as it was before the
+// write-back (the basis, the last change nobody of the connector made), so an edit made just before another
+// connection's write-back still reaches this one's division.
 func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, changes []odoo.Change) (map[int64]bool, error) {
 	ids := make([]int64, len(changes))
 	for i, ch := range changes {
@@ -209,7 +212,11 @@ func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, c
 	}
 	own := map[int64]bool{}
 	for _, ch := range changes {
-		if at, ok := writes[ch.ID]; ok && at.Equal(ch.WriteDate.UTC()) {
+		w, ok := writes[ch.ID]
+		if !ok || !w.WriteDate.Equal(ch.WriteDate.UTC()) {
+			continue
+		}
+		if w.Basis.IsZero() || !w.Seen.IsZero() && !w.Seen.Before(w.Basis) {
 			own[ch.ID] = true
 		}
 	}
@@ -293,13 +300,40 @@ var writeBackFields = []struct{ name, label string }{{FieldExactID, "Exact accou
 // EnsureWriteBackFields creates the connector's x_ write-back fields in Odoo when they are missing. `starter
 // connect odoo` and the worker's start call it once per connection, so parallel first syncs never race to
 // create them (and a sync that finds them missing calls it too; a lost race is taken as "already there").
+//
+// The fields are made company dependent where Odoo can (18 and later): two connections on two companies of one
+// database then each keep their own Exact ID on a shared partner. Odoo 17 cannot (ir.model.fields has no
+// company_dependent), and fields made by an earlier version are left as they are (a shared column is not
+// converted); then the fields are shared by all companies, and only the oldest connection on the database
+// writes into them (see WriteBackPartner).
 func EnsureWriteBackFields(ctx context.Context, oc *odoo.Client) error {
 	for _, f := range writeBackFields {
-		if _, err := oc.EnsureCustomField(ctx, ModelPartner, f.name, "char", f.label); err != nil {
+		if _, err := oc.EnsureCustomField(ctx, ModelPartner, f.name, "char", f.label, odoo.CompanyDependent()); err != nil {
 			return fmt.Errorf("create the write-back field %s.%s: %w", ModelPartner, f.name, err)
 		}
 	}
 	return nil
+}
+
+// writeBackPerCompany makes sure the write-back fields exist and tells whether they hold a value per company.
+// The answer is kept per connection.
+func (c *Contacts) writeBackPerCompany(ctx context.Context, connID int64, oc *odoo.Client) (bool, error) {
+	if v, ok := c.fieldsReady.Load(connID); ok {
+		return v.(bool), nil
+	}
+	if err := EnsureWriteBackFields(ctx, oc); err != nil {
+		return false, err
+	}
+	perCompany := true
+	for _, f := range writeBackFields {
+		cd, err := oc.CustomFieldCompanyDependent(ctx, ModelPartner, f.name)
+		if err != nil {
+			return false, err
+		}
+		perCompany = perCompany && cd
+	}
+	c.fieldsReady.Store(connID, perCompany)
+	return perCompany, nil
 }
 
 // FetchedPartner is the partner as read from Odoo, or why it is not synced.
@@ -323,11 +357,8 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 	if err != nil {
 		return FetchedPartner{}, Classify(err)
 	}
-	if _, ok := c.fieldsReady.Load(conn.ID); !ok {
-		if err := EnsureWriteBackFields(ctx, oc); err != nil {
-			return FetchedPartner{}, Classify(err)
-		}
-		c.fieldsReady.Store(conn.ID, true)
+	if _, err := c.writeBackPerCompany(ctx, conn.ID, oc); err != nil {
+		return FetchedPartner{}, Classify(err)
 	}
 	ps, err := oc.Partners(ctx, []int64{in.PartnerID}, FieldExactID, FieldExactCode)
 	if errors.Is(err, odoo.ErrNotFound) {
@@ -337,6 +368,11 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 		return FetchedPartner{}, Classify(err)
 	}
 	p := ps[0]
+	// What this connection has seen of the partner: a write-back by another connection on top of this state
+	// is not a change for this one (ownChanges).
+	if err := c.Store.SaveSeen(ctx, conn.ID, ModelPartner, p.ID, p.WriteDate); err != nil {
+		return FetchedPartner{}, err
+	}
 	d := odoo.NewDecoder(p.Record)
 	out := FetchedPartner{Partner: p, WrittenID: d.String(FieldExactID), WrittenCode: d.String(FieldExactCode),
 		CommercialID: p.CommercialPartner.ID}
@@ -695,7 +731,11 @@ type WriteBackInput struct {
 	WrittenCode  string
 }
 
-// WriteBackPartner writes the Exact account ID and code into the partner's x_ fields, when they differ.
+// WriteBackPartner writes the Exact account ID and code into the partner's x_ fields, when they differ. Where
+// the fields are company dependent it writes this connection's company's values; where all companies share them
+// (Odoo 17), only the database's oldest connection writes, and the Exact IDs of the others live in their links
+// alone, so two connections never overwrite each other. The write is recorded for every connection on the Odoo
+// database, so no detector takes it for a change.
 func (c *Contacts) WriteBackPartner(ctx context.Context, in WriteBackInput) (bool, error) {
 	if in.WrittenID == in.ExactID && in.WrittenCode == in.ExactCode {
 		return false, nil
@@ -708,29 +748,55 @@ func (c *Contacts) WriteBackPartner(ctx context.Context, in WriteBackInput) (boo
 	if err != nil {
 		return false, Classify(err)
 	}
+	perCompany, err := c.writeBackPerCompany(ctx, conn.ID, oc)
+	if err != nil {
+		return false, Classify(err)
+	}
+	if !perCompany {
+		owner, err := c.Store.WriteBackOwner(ctx, conn.ID)
+		if err != nil {
+			return false, err
+		}
+		if owner != conn.ID {
+			return false, nil
+		}
+	}
+	before, err := c.writeDate(ctx, oc, ModelPartner, in.PartnerID)
+	if err != nil {
+		return false, err
+	}
 	if err := oc.WriteFields(ctx, ModelPartner, in.PartnerID, map[string]any{FieldExactID: in.ExactID, FieldExactCode: in.ExactCode}); err != nil {
 		return false, Classify(err)
 	}
-	if err := c.recordOwnWrite(ctx, oc, conn.ID, ModelPartner, in.PartnerID); err != nil {
+	if err := c.recordOwnWrite(ctx, oc, conn.ID, ModelPartner, in.PartnerID, before); err != nil {
 		return true, err
 	}
 	return true, nil
 }
 
-// recordOwnWrite reads the write_date the connector's write gave the record and keeps it, so the change
-// detector does not take the connector's own write for a change.
-func (c *Contacts) recordOwnWrite(ctx context.Context, oc *odoo.Client, connID int64, model string, id int64) error {
+// recordOwnWrite reads the write_date the connector's write gave the record and keeps it, with the one the
+// record had before, so no change detector on the Odoo database takes the connector's own write for a change.
+func (c *Contacts) recordOwnWrite(ctx context.Context, oc *odoo.Client, connID int64, model string, id int64, before time.Time) error {
+	at, err := c.writeDate(ctx, oc, model, id)
+	if err != nil {
+		return err
+	}
+	return c.Store.SaveOwnWrite(ctx, connID, model, id, at, before)
+}
+
+// writeDate reads a record's write_date.
+func (c *Contacts) writeDate(ctx context.Context, oc *odoo.Client, model string, id int64) (time.Time, error) {
 	recs, err := oc.Read(ctx, model, []int64{id}, []string{"write_date"})
 	if err != nil {
-		return Classify(err)
+		return time.Time{}, Classify(err)
 	}
 	if len(recs) != 1 {
-		return Classify(fmt.Errorf("read back %s %d after writing it: got %d records", model, id, len(recs)))
+		return time.Time{}, Classify(fmt.Errorf("read the write_date of %s %d: got %d records", model, id, len(recs)))
 	}
 	d := odoo.NewDecoder(recs[0])
 	at := d.Datetime("write_date")
 	if d.Err() != nil {
-		return Classify(fmt.Errorf("read back %s %d: %w", model, id, d.Err()))
+		return time.Time{}, Classify(fmt.Errorf("read the write_date of %s %d: %w", model, id, d.Err()))
 	}
-	return c.Store.SaveOwnWrite(ctx, connID, model, id, at)
+	return at, nil
 }

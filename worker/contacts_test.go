@@ -47,10 +47,17 @@ const testRedirect = "http://127.0.0.1:1/exact/callback"
 // tests run it as 60 calls a second, so the 429 path is exercised without waiting minutes.
 func newStack(t testing.TB, opts ...func(*exacttest.Options)) *stack {
 	t.Helper()
+	return newStackOn(t, nil, opts...)
+}
+
+// newStackOn is newStack with options for the simulated Odoo as well (its version, say).
+func newStackOn(t testing.TB, odooOpts []func(*odootest.Options), opts ...func(*exacttest.Options)) *stack {
+	t.Helper()
 	ctx := context.Background()
 	ex := exacttest.NewServer(t, append([]func(*exacttest.Options){func(o *exacttest.Options) { o.MinuteWindow = time.Second }}, opts...)...)
 	clk := &odooClock{}
-	s := &stack{t: t, ts: temporaltest.Start(t), exact: ex, clock: clk, odoo: odootest.NewServer(t, func(o *odootest.Options) { o.Now = clk.Now })}
+	odooOpts = append([]func(*odootest.Options){func(o *odootest.Options) { o.Now = clk.Now }}, odooOpts...)
+	s := &stack{t: t, ts: temporaltest.Start(t), exact: ex, clock: clk, odoo: odootest.NewServer(t, odooOpts...)}
 	s.div = s.exact.DefaultDivision()
 	dbURL := pgtest.URL(t)
 	key := store.NewKey()
