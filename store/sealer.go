@@ -14,14 +14,24 @@ import (
 // KeySize is the length of the secret-encryption key in bytes (AES-256).
 const KeySize = 32
 
-// ErrBadKey says the secret-encryption key is missing or malformed.
-var ErrBadKey = errors.New("store: EXACTSYNC_SECRET_KEY must be 32 bytes, base64 or hex encoded (generate one with `openssl rand -base64 32`)")
+// keyAdvice says where the key the secrets were stored with is found. A new key cannot read them, so generating
+// one is advised only for a database that holds no connection yet.
+const keyAdvice = "use the key the stored secrets were encrypted with (`make run` keeps its key in .data/secret.key: " +
+	"export EXACTSYNC_SECRET_KEY=$(cat .data/secret.key)); a new key cannot read them. Only for a database without " +
+	"connections yet, generate one with `openssl rand -base64 32`"
 
-// ParseKey decodes a 32-byte key given as standard base64 or as 64 hex digits.
+// ErrNoKey says the secret-encryption key is not set.
+var ErrNoKey = errors.New("store: EXACTSYNC_SECRET_KEY is not set: " + keyAdvice)
+
+// ErrBadKey says the secret-encryption key is set but is not a 32-byte key.
+var ErrBadKey = errors.New("store: EXACTSYNC_SECRET_KEY is set but is not 32 bytes, base64 or hex encoded: " + keyAdvice)
+
+// ParseKey decodes a 32-byte key given as standard base64 or as 64 hex digits. An empty s is ErrNoKey, any other
+// malformed key ErrBadKey.
 func ParseKey(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil, ErrBadKey
+		return nil, ErrNoKey
 	}
 	if b, err := hex.DecodeString(s); err == nil && len(b) == KeySize {
 		return b, nil
