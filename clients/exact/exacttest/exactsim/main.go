@@ -92,6 +92,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.Int64Var(&f.Seed, "fault-seed", 1, "fault randomness seed")
 	logReq := fs.Bool("log", false, "log requests")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h printed the flags: help is not an error
+		}
 		return err
 	}
 	if *redirects != "" {

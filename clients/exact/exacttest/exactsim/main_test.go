@@ -56,3 +56,18 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		})
 	}
 }
+
+// -h prints the flags and is not an error: exactsim -h exits 0.
+func TestRunHelpIsNotAnError(t *testing.T) {
+	for _, arg := range []string{"-h", "--help"} {
+		t.Run(arg, func(t *testing.T) {
+			var out strings.Builder
+			if err := run(context.Background(), []string{arg}, &out); err != nil {
+				t.Errorf("run(%s) = %v, want nil", arg, err)
+			}
+			if !strings.Contains(out.String(), "-addr") || !strings.Contains(out.String(), "-fault-token-status") {
+				t.Errorf("run(%s) printed %q, want the flags", arg, out.String())
+			}
+		})
+	}
+}

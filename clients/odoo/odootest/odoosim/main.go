@@ -41,6 +41,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	down := fs.Bool("down", false, "close every connection without answering")
 	faultSeed := fs.Int64("fault-seed", 1, "seed of the fault random source")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // -h printed the flags: help is not an error
+		}
 		return err
 	}
 	switch *version {
