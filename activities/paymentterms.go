@@ -19,10 +19,10 @@ const (
 	DelayDaysEndOfMonthOnThe     = "days_end_of_month_on_the"
 )
 
-// The hint for a term left unmapped, in English and Dutch; %d is the term's id.
+// The hint for a term left unmapped, in English and Dutch: the whole command, with the term's id for %d.
 const (
-	mapByHandEN = "map it by hand: starter mappings set --kind payment_term --odoo-id %d --exact-code CODE"
-	mapByHandNL = "koppel hem met de hand: starter mappings set --kind payment_term --odoo-id %d --exact-code CODE"
+	mapByHandEN = "map it by hand: `starter mappings set --kind payment_term --odoo-id %d --exact-code <code>`"
+	mapByHandNL = "koppel hem met de hand: `starter mappings set --kind payment_term --odoo-id %d --exact-code <code>`"
 )
 
 // EarlyDiscount is the early-payment discount of an Odoo 17+ payment term (early_discount, discount_percentage,
