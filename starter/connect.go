@@ -126,7 +126,7 @@ func connectExact(ctx context.Context, e *env, args []string) error {
 	auto := fs.Bool("consent-over-http", false, "fetch the consent URL without a browser (the simulator with auto-consent)")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for consent")
 	noSchedule := fs.Bool("no-schedule", false, "do not start the change-detection schedule yet (map payment terms first)")
-	if err := fs.Parse(args); err != nil {
+	if err := e.parse(ctx, fs, args); err != nil {
 		return err
 	}
 	resolved, err := e.connectionName(ctx, *name)

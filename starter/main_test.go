@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -18,16 +21,41 @@ import (
 	"github.com/exactsync/exactsync/workflows"
 )
 
-// cli runs the starter as a user would, with an environment.
+// cli runs the starter as a user would, with an environment. read, when not nil, collects the environment
+// variables each command read (see helpListsEnv).
 type cli struct {
-	t   *testing.T
-	env map[string]string
+	t    *testing.T
+	env  map[string]string
+	read map[string]map[string]bool
+}
+
+func (c cli) getenv(args []string) func(string) string {
+	name := commandName(args)
+	return func(k string) string {
+		if c.read != nil && name != "" {
+			if c.read[name] == nil {
+				c.read[name] = map[string]bool{}
+			}
+			c.read[name][k] = true
+		}
+		return c.env[k]
+	}
+}
+
+// commandName is the command args name, or "" when they name none.
+func commandName(args []string) string {
+	for _, cmd := range commands() {
+		if strings.HasPrefix(strings.Join(args, " ")+" ", cmd.name+" ") {
+			return cmd.name
+		}
+	}
+	return ""
 }
 
 func (c cli) run(args ...string) (string, error) {
 	c.t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return c.env[k] }, &out, &errOut)
+	err := run(context.Background(), args, c.getenv(args), &out, &errOut)
 	return out.String() + errOut.String(), err
 }
 
@@ -38,6 +66,47 @@ func (c cli) must(args ...string) string {
 		c.t.Fatalf("starter %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return out
+}
+
+// main runs the starter through Main, as the process does: the exit code, stdout and stderr.
+func (c cli) main(args ...string) (code int, stdout, stderr string) {
+	c.t.Helper()
+	var out, errOut bytes.Buffer
+	code = Main(context.Background(), args, c.getenv(args), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// helpListsEnv checks that `starter <command> --help` lists every environment variable the command read in the
+// runs c made.
+func (c cli) helpListsEnv() {
+	c.t.Helper()
+	if len(c.read) == 0 {
+		c.t.Fatal("no command recorded the environment it read")
+	}
+	for name, keys := range c.read {
+		code, help, _ := cli{t: c.t, env: map[string]string{}}.main(append(strings.Fields(name), "--help")...)
+		if code != exitOK {
+			c.t.Errorf("starter %s --help exited %d", name, code)
+		}
+		_, env, _ := strings.Cut(help, "\nenvironment:\n")
+		for k := range keys {
+			if !strings.Contains(env, "  "+k+" ") {
+				c.t.Errorf("starter %s read %s, but its --help does not list it:\n%s", name, k, help)
+			}
+		}
+	}
+}
+
+// decodeOne decodes stdout as exactly one JSON document: nothing else may be printed there.
+func decodeOne(t *testing.T, stdout string, v any) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("stdout is not a JSON document: %v\n%s", err, stdout)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		t.Fatalf("stdout holds more than one JSON document:\n%s", stdout)
+	}
 }
 
 func freePort(t *testing.T) string {
@@ -56,7 +125,8 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	ex := exacttest.NewServer(t)
 	ex.AddDivision(7654321, "Tweede BV")
 	key := store.NewKey()
-	c := cli{t: t, env: map[string]string{"DATABASE_URL": pgtest.URL(t), "EXACTSYNC_SECRET_KEY": key, "TEMPORAL_ADDRESS": ts.Address}}
+	c := cli{t: t, env: map[string]string{"DATABASE_URL": pgtest.URL(t), "EXACTSYNC_SECRET_KEY": key, "TEMPORAL_ADDRESS": ts.Address},
+		read: map[string]map[string]bool{}}
 
 	out := c.must("connect", "odoo", "--url", od.URL(), "--db", od.Database(), "--user", od.Login(), "--api-key", od.APIKey())
 	if !strings.Contains(out, `Odoo 17.0 connected`) || !strings.Contains(out, "transport xmlrpc") || !strings.Contains(out, `connection "default"`) {
@@ -97,8 +167,16 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	if !strings.Contains(out, "complete") {
 		t.Errorf("connected said %q", out)
 	}
+	code, stdout, stderr := c.main("connected", "--json")
+	var conn connectedReport
+	decodeOne(t, stdout, &conn)
+	if code != exitOK || !conn.Complete || !conn.Odoo || conn.ExactDivision != 7654321 || !conn.ExactToken || stderr != "" {
+		t.Errorf("connected --json: exit %d, %+v, stderr %q; want 0 and complete", code, conn, stderr)
+	}
+	instalments := od.Seeded().Terms["30% Now, Balance 60 Days"]
 	out = c.must("mappings", "suggest", "--apply")
-	for _, want := range []string{`"30 Days" → 30 (stored)`, `"14 Days" → 14 (stored)`, `"30% Now, Balance 60 Days": MISSING: `, "2 instalments on different days", "Oplossing:"} {
+	for _, want := range []string{`"30 Days" → 30 (stored)`, `"14 Days" → 14 (stored)`, `"30% Now, Balance 60 Days": MISSING: `, "2 instalments on different days", "Oplossing:",
+		fmt.Sprintf("`starter mappings set --kind payment_term --odoo-id %d --exact-code <code>`", instalments)} {
 		if !strings.Contains(out, want) {
 			t.Errorf("mappings suggest lacks %q:\n%s", want, out)
 		}
@@ -107,8 +185,16 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	if !strings.Contains(out, "MISSING") || !strings.Contains(out, "3 of 4 mapped and valid") {
 		t.Errorf("mappings list:\n%s", out)
 	}
-	if out, err := c.run("mappings", "set", "--kind", "payment_term", "--odoo-id", fmt.Sprint(od.Seeded().Terms["30% Now, Balance 60 Days"]), "--exact-code", "99"); err == nil {
-		t.Errorf("a code Exact does not have was accepted: %s", out)
+	checkMappingsList(t, c, instalments)
+	code, stdout, stderr = c.main("mappings", "set", "--kind", "payment_term", "--odoo-id", fmt.Sprint(instalments), "--exact-code", "99")
+	if code != exitFailed || stdout != "" {
+		t.Errorf("a code Exact does not have: exit %d, stdout %q; want 1 and nothing", code, stdout)
+	}
+	for _, want := range []string{`"99" is not a payment_term code`, "valid: 00, 14, 30, 60.",
+		fmt.Sprintf("starter mappings set --kind payment_term --odoo-id %d --exact-code <one of those>", instalments)} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("mappings set with a wrong code said %q, want %q", stderr, want)
+		}
 	}
 	c.must("mappings", "set", "--kind", "payment_term", "--odoo-id", fmt.Sprint(od.Seeded().Terms["30% Now, Balance 60 Days"]), "--exact-code", "60")
 	if out := c.must("mappings", "list", "--kind", "payment_term"); !strings.Contains(out, "4 of 4 mapped and valid") {
@@ -123,6 +209,59 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	out = c.must("status")
 	if !strings.Contains(out, `connection "default"`) || !strings.Contains(out, "waiting for a fix: 0") {
 		t.Errorf("status:\n%s", out)
+	}
+	c.helpListsEnv()
+}
+
+// checkMappingsList checks `mappings list` on a contacts-only setup: grouped by kind, payment terms needed by the
+// contact sync, journals, taxes and accounts only once invoices are synced (never MISSING today).
+func checkMappingsList(t *testing.T, c cli, instalments int64) {
+	t.Helper()
+	code, out, stderr := c.main("mappings", "list")
+	if code != exitOK {
+		t.Fatalf("mappings list: exit %d: %s", code, stderr)
+	}
+	sections := strings.Split(out, "\n\n")
+	wantHeads := []string{"Payment terms → Exact payment conditions (needed by the contact sync): 3 of 4 mapped and valid",
+		"Journals → Exact journals (needed once invoices are synced): 0 of", "Taxes → Exact VAT codes (needed once invoices are synced): 0 of",
+		"Accounts → Exact GL accounts (needed once invoices are synced): 0 of"}
+	if len(sections) < len(wantHeads) {
+		t.Fatalf("mappings list has %d sections, want %d kinds:\n%s", len(sections), len(wantHeads), out)
+	}
+	for i, want := range wantHeads {
+		if !strings.HasPrefix(sections[i], want) {
+			t.Errorf("section %d starts %q, want %q", i, strings.SplitN(sections[i], "\n", 2)[0], want)
+		}
+		if i > 0 && (strings.Contains(sections[i], "MISSING") || !strings.Contains(sections[i], "not mapped yet")) {
+			t.Errorf("a kind no sync needs yet is listed as MISSING:\n%s", sections[i])
+		}
+	}
+	if got := strings.Count(out, "MISSING"); got != 2 { // the row and the to-do line
+		t.Errorf("mappings list says MISSING %d times, want the one payment term and its to-do:\n%s", got, out)
+	}
+	if want := "starter mappings set --kind payment_term --odoo-id <ODOO ID> --exact-code <code>"; !strings.Contains(out, want) {
+		t.Errorf("mappings list lacks the command %q:\n%s", want, out)
+	}
+
+	code, stdout, stderr := c.main("mappings", "list", "--json")
+	var report mappingsReport
+	decodeOne(t, stdout, &report)
+	if code != exitOK || stderr != "" || len(report.Kinds) != 4 {
+		t.Fatalf("mappings list --json: exit %d, %d kinds, stderr %q", code, len(report.Kinds), stderr)
+	}
+	pt := report.Kinds[0]
+	if pt.Kind != "payment_term" || !pt.Needed || pt.Valid != 3 || pt.Total != 4 || report.ExactDivision != 7654321 {
+		t.Errorf("payment terms in JSON: %+v", pt)
+	}
+	for _, r := range pt.Rows {
+		if want := map[bool]string{true: "missing", false: "ok"}[r.OdooID == instalments]; r.State != want {
+			t.Errorf("payment term %d %q: state %q, want %q", r.OdooID, r.OdooName, r.State, want)
+		}
+	}
+	for _, k := range report.Kinds[1:] {
+		if k.Needed || k.NeededBy != "needed once invoices are synced" || k.Total == 0 {
+			t.Errorf("kind %s in JSON: needed %v by %q, %d rows; want not needed until invoices", k.Kind, k.Needed, k.NeededBy, k.Total)
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/exactsync/exactsync/activities"
@@ -99,33 +101,120 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 	return rows, codesByKind, nil
 }
 
+// mappingKind is a kind of mapping with the sync that needs it.
+type mappingKind struct {
+	kind, title string
+	needed      bool
+	neededBy    string
+}
+
+// mappingKinds are the kinds of mapping in the order listed, with the sync that needs them. Only the contact sync
+// is built: it needs payment terms. Journals, taxes and accounts are read by the invoice sync, not built yet.
+var mappingKinds = []mappingKind{
+	{store.MapPaymentTerm, "Payment terms → Exact payment conditions", true, "needed by the contact sync"},
+	{store.MapJournal, "Journals → Exact journals", false, "needed once invoices are synced"},
+	{store.MapTax, "Taxes → Exact VAT codes", false, "needed once invoices are synced"},
+	{store.MapAccount, "Accounts → Exact GL accounts", false, "needed once invoices are synced"},
+}
+
 func kindsFlag(v string) []string {
 	if v == "" || v == "all" {
-		return []string{store.MapPaymentTerm, store.MapJournal, store.MapTax, store.MapAccount}
+		var all []string
+		for _, k := range mappingKinds {
+			all = append(all, k.kind)
+		}
+		return all
 	}
 	return strings.Split(v, ",")
+}
+
+// mappingKindReport is one kind in `starter mappings list` (and its --json document).
+type mappingKindReport struct {
+	Kind     string             `json:"kind"`
+	Needed   bool               `json:"needed"`
+	NeededBy string             `json:"needed_by"`
+	Valid    int                `json:"mapped_and_valid"`
+	Total    int                `json:"total"`
+	Rows     []mappingRowReport `json:"rows"`
+	title    string
+}
+
+// mappingRowReport is one Odoo record in `starter mappings list --json`.
+type mappingRowReport struct {
+	OdooID    int64  `json:"odoo_id"`
+	OdooName  string `json:"odoo_name"`
+	ExactCode string `json:"exact_code"`
+	State     string `json:"state"` // ok, missing or invalid
+}
+
+// mappingsReport is the --json document of `starter mappings list`.
+type mappingsReport struct {
+	Connection    string              `json:"connection"`
+	ExactDivision int                 `json:"exact_division"`
+	Kinds         []mappingKindReport `json:"kinds"`
 }
 
 func mappingsList(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("mappings list")
 	kind := fs.String("kind", "all", "payment_term, journal, tax, account (comma-separated) or all")
+	asJSON := fs.Bool("json", false, "print one JSON document (for scripts and monitoring)")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
-	rows, _, err := mappingRows(ctx, e, conn, kindsFlag(*kind))
+	kinds := kindsFlag(*kind)
+	rows, _, err := mappingRows(ctx, e, conn, kinds)
 	if err != nil {
 		return err
 	}
-	missing := 0
-	e.printf("%-13s %8s  %-40s %-10s %s\n", "KIND", "ODOO ID", "ODOO", "EXACT", "STATE")
-	for _, r := range rows {
-		if r.State != "ok" {
-			missing++
+	report := mappingsReport{Connection: conn.Name, ExactDivision: conn.ExactDivision, Kinds: []mappingKindReport{}}
+	for _, mk := range mappingKinds {
+		if !slices.Contains(kinds, mk.kind) {
+			continue
 		}
-		e.printf("%-13s %8d  %-40s %-10s %s\n", r.Kind, r.OdooID, r.OdooName, r.ExactCode, r.State)
+		k := mappingKindReport{Kind: mk.kind, Needed: mk.needed, NeededBy: mk.neededBy, Rows: []mappingRowReport{}, title: mk.title}
+		for _, r := range rows {
+			if r.Kind != mk.kind {
+				continue
+			}
+			k.Total++
+			if r.State == "ok" {
+				k.Valid++
+			}
+			k.Rows = append(k.Rows, mappingRowReport{r.OdooID, r.OdooName, r.ExactCode, strings.ToLower(r.State)})
+		}
+		report.Kinds = append(report.Kinds, k)
 	}
-	e.printf("%d of %d mapped and valid\n", len(rows)-missing, len(rows))
+	if *asJSON {
+		return e.printJSON(report)
+	}
+	var todo []string
+	for i, k := range report.Kinds {
+		if i > 0 {
+			e.printf("\n")
+		}
+		e.printf("%s (%s): %d of %d mapped and valid\n", k.title, k.NeededBy, k.Valid, k.Total)
+		if k.Total == 0 {
+			continue
+		}
+		e.printf("  %8s  %-40s %-10s %s\n", "ODOO ID", "ODOO", "EXACT", "STATE")
+		for _, r := range k.Rows {
+			state := strings.ToUpper(r.State)
+			if state == "OK" {
+				state = "ok"
+			}
+			if state == "MISSING" && !k.Needed {
+				state = "not mapped yet" // not needed by any sync that runs: nothing is missing today
+			}
+			e.printf("  %8d  %-40s %-10s %s\n", r.OdooID, r.OdooName, r.ExactCode, state)
+		}
+		if k.Needed && k.Valid < k.Total {
+			todo = append(todo, k.Kind)
+		}
+	}
+	for _, kind := range todo {
+		e.printf("\nTo do: map each MISSING or INVALID %s: starter mappings set --kind %s --odoo-id <ODOO ID> --exact-code <code>\n", kind, kind)
+	}
 	return nil
 }
 
@@ -134,11 +223,11 @@ func mappingsSet(ctx context.Context, e *env, args []string) error {
 	kind := fs.String("kind", "", "payment_term, journal, tax or account")
 	odooID := fs.Int64("odoo-id", 0, "id of the Odoo record")
 	code := fs.String("exact-code", "", "the Exact code (payment condition, journal, VAT code or GL account)")
-	if err := fs.Parse(args); err != nil {
+	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *kind == "" || *odooID == 0 || *code == "" {
-		return fmt.Errorf("mappings set: --kind, --odoo-id and --exact-code are required")
+		return usageErrorf("mappings set: --kind, --odoo-id and --exact-code are required")
 	}
 	conn, err := e.connection(ctx, *name)
 	if err != nil {
@@ -148,9 +237,10 @@ func mappingsSet(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	check := codes[*kind]
+	check := sortCodes(codes[*kind])
 	if !slices.Contains(check, strings.TrimSpace(*code)) {
-		return fmt.Errorf("mappings set: %q is not a %s code in Exact division %d (valid: %s)", *code, *kind, conn.ExactDivision, strings.Join(check, ", "))
+		return fmt.Errorf("mappings set: %q is not a %s code in Exact division %d; valid: %s. Run: starter mappings set --kind %s --odoo-id %d --exact-code <one of those>",
+			*code, *kind, conn.ExactDivision, strings.Join(check, ", "), *kind, *odooID)
 	}
 	for _, r := range rows {
 		if r.OdooID != *odooID {
@@ -162,7 +252,27 @@ func mappingsSet(ctx context.Context, e *env, args []string) error {
 		e.printf("%s %d %q → %s\n", *kind, *odooID, r.OdooName, *code)
 		return nil
 	}
-	return fmt.Errorf("mappings set: Odoo has no %s with id %d", *kind, *odooID)
+	return fmt.Errorf("mappings set: Odoo has no %s with id %d (starter mappings list --kind %s lists them)", *kind, *odooID, *kind)
+}
+
+// sortCodes sorts Exact codes as a person reads them: numbers by value (2 before 10), then the others in
+// alphabetical order. It sorts a copy.
+func sortCodes(codes []string) []string {
+	out := slices.Clone(codes)
+	slices.SortFunc(out, func(a, b string) int {
+		na, errA := strconv.Atoi(a)
+		nb, errB := strconv.Atoi(b)
+		switch {
+		case errA == nil && errB == nil && na != nb:
+			return cmp.Compare(na, nb)
+		case errA == nil && errB != nil:
+			return -1
+		case errA != nil && errB == nil:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	return out
 }
 
 // validCodes lists the Exact codes of a kind in the connection's division.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
 )
 
@@ -75,11 +76,11 @@ func installWebhooks(ctx context.Context, e *env, args []string) error {
 	public := fs.String("public-url", e.getenv("EXACTSYNC_PUBLIC_URL"), "URL at which Odoo reaches the worker (EXACTSYNC_PUBLIC_URL)")
 	install := fs.Bool("install-module", false, "install Odoo's base_automation module when missing (administrator rights)")
 	rotate := fs.Bool("rotate-secret", false, "give the connection a new webhook secret and point the Odoo rule at it; the old URL is refused at once")
-	if err := fs.Parse(args); err != nil {
+	if err := e.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *public == "" {
-		return errors.New("odoo install-webhooks: --public-url is required: the worker's address as Odoo sees it")
+		return usageErrorf("odoo install-webhooks: --public-url is required: the worker's address as Odoo sees it")
 	}
 	conn, err := e.connection(ctx, *name)
 	if err != nil {
@@ -131,67 +132,159 @@ func installWebhooks(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-var queueStates = []string{workflows.StateRunning, workflows.StateSynced, workflows.StateSkipped, workflows.StateFailed, workflows.StatePaused}
+// historyStates are the sync states of closed runs that status counts.
+var historyStates = []string{workflows.StateSynced, workflows.StateSkipped, workflows.StateFailed, workflows.StatePaused}
+
+// connectionStatus is one connection in `starter status` (and its --json document).
+type connectionStatus struct {
+	Name           string `json:"name"`
+	OdooURL        string `json:"odoo_url"`
+	OdooDatabase   string `json:"odoo_database"`
+	OdooCompanyID  int64  `json:"odoo_company_id"`
+	ExactBaseURL   string `json:"exact_base_url,omitempty"`
+	ExactSite      string `json:"exact_site,omitempty"`
+	ExactDivision  int    `json:"exact_division"`
+	Paused         bool   `json:"paused"`
+	PausedReason   string `json:"paused_reason,omitempty"`
+	LinkedPartners int64  `json:"linked_partners"`
+	// Now is what the queue holds at this moment: runs in progress, and records whose latest run failed or was
+	// paused (a record whose latest run succeeded is not failed, whatever its earlier runs did).
+	Now struct {
+		Running  int64 `json:"running"`
+		Retrying int64 `json:"retrying"`
+		Failed   int   `json:"failed"`
+		Paused   int   `json:"paused"`
+	} `json:"now"`
+	WaitingForFix []failedSync `json:"waiting_for_fix"`
+	// History counts the closed runs Temporal keeps (its retention), by the state they ended in.
+	History map[string]int64 `json:"history"`
+}
+
+// statusReport is the --json document of `starter status`.
+type statusReport struct {
+	Connections []connectionStatus `json:"connections"`
+}
 
 func statusCmd(ctx context.Context, e *env, args []string) error {
-	fs, _ := e.flags("status")
-	if err := fs.Parse(args); err != nil {
+	fs, name := e.flags("status")
+	asJSON := fs.Bool("json", false, "print one JSON document (for scripts and monitoring)")
+	if err := e.parse(ctx, fs, args); err != nil {
 		return err
 	}
-	conns, err := e.store.Connections(ctx)
-	if err != nil {
-		return err
+	var conns []store.Connection
+	if *name != "" {
+		c, err := e.connection(ctx, *name)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+	} else {
+		var err error
+		if conns, err = e.store.Connections(ctx); err != nil {
+			return err
+		}
+	}
+	report := statusReport{Connections: []connectionStatus{}}
+	for _, c := range conns {
+		st, err := connectionState(ctx, e, c)
+		if err != nil {
+			return err
+		}
+		report.Connections = append(report.Connections, st)
+	}
+	if *asJSON {
+		return e.printJSON(report)
 	}
 	if len(conns) == 0 {
 		e.printf("No connections yet: starter connect odoo …, starter connect exact …\n")
 		return nil
 	}
-	for _, c := range conns {
+	for i, st := range report.Connections {
 		state := "active"
-		if c.Paused {
-			state = "PAUSED: " + c.PausedReason
+		if st.Paused {
+			state = "PAUSED: " + st.PausedReason
 		}
-		e.printf("%s (%s)\n", c, state)
-		links, err := e.store.CountLinks(ctx, c.ID, activities.ModelPartner)
-		if err != nil {
-			return err
+		e.printf("%s (%s)\n", conns[i], state)
+		e.printf("  linked partners: %d\n", st.LinkedPartners)
+		e.printf("  now: %d syncing, %d retrying after a passing error\n", st.Now.Running, st.Now.Retrying)
+		e.printf("  waiting for a fix: %d (partners whose latest sync failed: %d, paused: %d)\n", len(st.WaitingForFix), st.Now.Failed, st.Now.Paused)
+		for _, f := range st.WaitingForFix {
+			e.printf("    %s  %s  %s\n", f.WorkflowID, f.State, f.Class)
 		}
-		e.printf("  linked partners: %d\n", links)
-		for _, s := range queueStates {
-			q := fmt.Sprintf("%s = '%s' AND %s = '%s'", workflows.AttrConnection.GetName(), c.Name, workflows.AttrSyncState.GetName(), s)
-			n, err := e.temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
-			if err != nil {
-				return fmt.Errorf("count %s syncs: %w", s, err)
-			}
-			e.printf("  %-9s %d runs\n", s, n.GetCount())
+		if len(st.WaitingForFix) > 0 {
+			e.printf("    fix the cause (the run's error says how), then: starter retry --name %s\n", st.Name)
 		}
-		failed, err := latestFailed(ctx, e, c.Name)
-		if err != nil {
-			return err
+		var hist []string
+		for _, s := range historyStates {
+			hist = append(hist, fmt.Sprintf("%d %s", st.History[s], s))
 		}
-		e.printf("  waiting for a fix: %d\n", len(failed))
-		for _, f := range failed {
-			e.printf("    %s  %s\n", f.WorkflowID, f.Class)
-		}
+		e.printf("  history (every closed run Temporal keeps, retried ones too): %s\n", strings.Join(hist, ", "))
 	}
 	e.printf("Queue: the Temporal Web UI, e.g. query  SyncState = 'failed'\n")
 	return nil
 }
 
+// connectionState reads a connection's links and queue from the store and Temporal's visibility.
+func connectionState(ctx context.Context, e *env, c store.Connection) (connectionStatus, error) {
+	st := connectionStatus{Name: c.Name, OdooURL: c.OdooURL, OdooDatabase: c.OdooDatabase, OdooCompanyID: c.OdooCompanyID,
+		ExactBaseURL: c.ExactBaseURL, ExactSite: c.ExactSite, ExactDivision: c.ExactDivision, Paused: c.Paused,
+		PausedReason: c.PausedReason, WaitingForFix: []failedSync{}, History: map[string]int64{}}
+	links, err := e.store.CountLinks(ctx, c.ID, activities.ModelPartner)
+	if err != nil {
+		return st, err
+	}
+	st.LinkedPartners = int64(links)
+	count := func(what, cond string) (int64, error) {
+		q := fmt.Sprintf("%s = '%s' AND %s", workflows.AttrConnection.GetName(), c.Name, cond)
+		n, err := e.temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
+		if err != nil {
+			return 0, fmt.Errorf("count %s syncs: %w", what, err)
+		}
+		return n.GetCount(), nil
+	}
+	syncState := workflows.AttrSyncState.GetName()
+	if st.Now.Running, err = count("running", fmt.Sprintf("%s = '%s' AND ExecutionStatus = 'Running'", syncState, workflows.StateRunning)); err != nil {
+		return st, err
+	}
+	if st.Now.Retrying, err = count("retrying", fmt.Sprintf("%s = '%s' AND ExecutionStatus = 'Running'", syncState, workflows.StateWaiting)); err != nil {
+		return st, err
+	}
+	for _, s := range historyStates {
+		if st.History[s], err = count(s, fmt.Sprintf("%s = '%s' AND ExecutionStatus != 'Running'", syncState, s)); err != nil {
+			return st, err
+		}
+	}
+	failed, err := latestFailed(ctx, e, c.Name)
+	if err != nil {
+		return st, err
+	}
+	for _, f := range failed {
+		if f.State == workflows.StatePaused {
+			st.Now.Paused++
+		} else {
+			st.Now.Failed++
+		}
+	}
+	st.WaitingForFix = append(st.WaitingForFix, failed...)
+	return st, nil
+}
+
 // failedSync is a contact sync whose latest run failed (or was paused).
 type failedSync struct {
-	WorkflowID string
-	PartnerID  int64
-	Class      string
+	WorkflowID string `json:"workflow_id"`
+	PartnerID  int64  `json:"odoo_id"`
+	State      string `json:"state"`
+	Class      string `json:"error_class"`
 }
 
 // latestFailed lists the contact syncs of a connection whose latest run failed or was paused. Visibility keeps
-// every run, so a failed run followed by a successful one is not listed.
+// every run, so a failed run followed by a later one (successful, failed again or still running) is listed only
+// by that later run's outcome.
 func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, error) {
 	q := fmt.Sprintf("%s = '%s' AND %s = 'res.partner' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
 		workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), workflows.AttrSyncState.GetName(),
 		workflows.StateFailed, workflows.StatePaused)
-	seen := map[string]bool{}
+	latestRun := map[string]string{} // workflow ID → its latest run
 	var out []failedSync
 	var token []byte
 	dc := converter.GetDefaultDataConverter()
@@ -202,15 +295,16 @@ func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, e
 		}
 		for _, ex := range resp.GetExecutions() {
 			id := ex.GetExecution().GetWorkflowId()
-			if seen[id] {
-				continue
+			latest, known := latestRun[id]
+			if !known {
+				d, err := e.temporal.DescribeWorkflowExecution(ctx, id, "")
+				if err != nil {
+					return nil, err
+				}
+				latest = d.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+				latestRun[id] = latest
 			}
-			seen[id] = true
-			latest, err := e.temporal.DescribeWorkflowExecution(ctx, id, "")
-			if err != nil {
-				return nil, err
-			}
-			if latest.GetWorkflowExecutionInfo().GetExecution().GetRunId() != ex.GetExecution().GetRunId() {
+			if latest != ex.GetExecution().GetRunId() {
 				continue // a later run exists: retried already, or a later change synced it
 			}
 			f := failedSync{WorkflowID: id}
@@ -218,6 +312,7 @@ func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, e
 			if err := dc.FromPayload(fields[workflows.AttrOdooID.GetName()], &f.PartnerID); err != nil || f.PartnerID == 0 {
 				return nil, fmt.Errorf("%s has no OdooID search attribute", id)
 			}
+			_ = dc.FromPayload(fields[workflows.AttrSyncState.GetName()], &f.State)
 			_ = dc.FromPayload(fields[workflows.AttrErrorClass.GetName()], &f.Class)
 			out = append(out, f)
 		}
@@ -258,6 +353,10 @@ func resumeCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !conn.Paused {
+		e.printf("Connection %q is not paused: nothing to resume, nothing changed\n", conn.Name)
+		return nil
+	}
 	if err := e.store.SetPaused(ctx, conn.ID, false, ""); err != nil {
 		return err
 	}
@@ -272,7 +371,7 @@ func resumeCmd(ctx context.Context, e *env, args []string) error {
 
 func doctorCmd(ctx context.Context, e *env, args []string) error {
 	fs, _ := e.flags("doctor")
-	if err := fs.Parse(args); err != nil {
+	if err := e.parse(ctx, fs, args); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -293,8 +392,8 @@ func doctorCmd(ctx context.Context, e *env, args []string) error {
 
 func searchAttributesCmd(ctx context.Context, e *env, args []string) error {
 	fs, _ := e.flags("search-attributes")
-	ns := fs.String("namespace", envOr(e.getenv, "TEMPORAL_NAMESPACE", "default"), "namespace")
-	if err := fs.Parse(args); err != nil {
+	ns := fs.String("namespace", envOr(e.getenv, "TEMPORAL_NAMESPACE", "default"), "namespace (TEMPORAL_NAMESPACE)")
+	if err := e.parse(ctx, fs, args); err != nil {
 		return err
 	}
 	attrs := map[string]enums.IndexedValueType{}
@@ -324,19 +423,46 @@ func forgetCmd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// connectedReport is the --json document of `starter connected`.
+type connectedReport struct {
+	Connection    string `json:"connection"`
+	Complete      bool   `json:"complete"`
+	Odoo          bool   `json:"odoo"`
+	ExactDivision int    `json:"exact_division"`
+	ExactToken    bool   `json:"exact_token"`
+	Paused        bool   `json:"paused"`
+	PausedReason  string `json:"paused_reason,omitempty"`
+}
+
+// connectedCmd exits 0 when the connection is complete (Odoo, an Exact division and a token), 1 when not; --json
+// prints what it found either way.
 func connectedCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("connected")
+	asJSON := fs.Bool("json", false, "print one JSON document (for scripts and monitoring); the exit code stays")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
 	}
-	if conn.OdooURL == "" || conn.ExactDivision == 0 {
-		return fmt.Errorf("connection %q is incomplete", conn.Name)
-	}
 	token, err := e.store.LoadToken(ctx, conn.ID)
-	if err != nil || token == nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	r := connectedReport{Connection: conn.Name, Odoo: conn.OdooURL != "", ExactDivision: conn.ExactDivision,
+		ExactToken: token != nil, Paused: conn.Paused, PausedReason: conn.PausedReason}
+	r.Complete = r.Odoo && r.ExactDivision != 0 && r.ExactToken
+	if *asJSON {
+		if err := e.printJSON(r); err != nil {
+			return err
+		}
+	}
+	switch {
+	case !r.Odoo || r.ExactDivision == 0:
+		return fmt.Errorf("connection %q is incomplete", conn.Name)
+	case !r.ExactToken:
 		return fmt.Errorf("connection %q has no Exact token", conn.Name)
 	}
-	e.printf("connection %q is complete\n", conn.Name)
+	if !*asJSON {
+		e.printf("connection %q is complete\n", conn.Name)
+	}
 	return nil
 }
