@@ -19,9 +19,8 @@ import (
 // search_read, create, fields_get) or holds exactly one []int64 of record ids
 // (record methods such as read, write, action_post); every other parameter is
 // named in kwargs, including "context". Each transport renders that convention
-// the way its server accepts it: XML-RPC passes create's vals_list
-// positionally (Odoo 16–19 read it from args[0] and fail with IndexError when
-// it is named), JSON-2 names everything.
+// the way its server accepts it: XML-RPC passes create's vals_list and
+// write's vals positionally (see positionalOnly), JSON-2 names everything.
 type Transport interface {
 	// Name is "xmlrpc" or "json2".
 	Name() string
@@ -83,10 +82,13 @@ func (t *xmlrpcTransport) Call(ctx context.Context, model, method string, args [
 		t.db, t.uid, t.key, model, method, args, kwargs)
 }
 
-// positionalOnly names the parameters that Odoo's XML-RPC dispatcher reads
-// from the positional arguments: api.model_create_multi's create takes
-// args[0], so a named vals_list answers fault 1 IndexError and rolls back.
-var positionalOnly = map[string]string{"create": "vals_list"}
+// positionalOnly names the parameters that go positionally over XML-RPC:
+// api.model_create_multi's create takes args[0], so a named vals_list answers
+// fault 1 IndexError and rolls back; write's parameter is vals in the ORM but
+// modules rename it in their overrides (base_vat's res.partner.write(self,
+// values) up to 18), so a named vals is a TypeError wherever such a module is
+// installed, as on every Dutch or Belgian Odoo.
+var positionalOnly = map[string]string{"create": "vals_list", "write": "vals"}
 
 // positional moves a method's positional-only parameter out of kwargs into
 // args (after the record ids, when there are any).

@@ -154,6 +154,18 @@ func (s *Server) defineModels() {
 		fBool("active"), fM2O("company_id", "res.company"), fM2O("user_id", "res.users").label("Salesperson"),
 	)
 	partner.displayName = func(s *Server, e *env, r *record) string { return partnerName(s, r) }
+	if s.opts.Version <= 18 {
+		// base_vat (installed with the Dutch and Belgian localisations the demo stands for) overrides
+		// res.partner.write as write(self, values) up to 18: a named "vals" is a TypeError there, as on a real
+		// Odoo 17 with base_vat; 19 names it vals again.
+		partner.methods["write"] = methodSpec{Record: true, Params: []string{"values"},
+			Fn: func(s *Server, e *env, m *model, ids []int64, p map[string]any) (any, error) {
+				if v, ok := p["values"]; ok {
+					p["vals"] = v
+				}
+				return mWrite(s, e, m, ids, p)
+			}}
+	}
 	partner.beforeCreate = func(s *Server, e *env, vals map[string]any) error {
 		return checkPartner(s, nil, vals)
 	}
