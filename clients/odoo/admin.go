@@ -269,6 +269,13 @@ func (c *Client) EnsureWebhookRule(ctx context.Context, r WebhookRule) (int64, e
 	if len(r.Domain) == 0 {
 		ruleVals["filter_domain"] = "[]"
 	}
+	// Odoo 18 fills trigger_field_ids with the filter domain's fields, and then fires only when one of those
+	// changes (an e-mail edit would not notify). No trigger fields means every field triggers, as on 17 and 19.
+	if ok, err := c.hasField(ctx, "base.automation", "trigger_field_ids"); err != nil {
+		return 0, err
+	} else if ok {
+		ruleVals["trigger_field_ids"] = []any{[]any{6, 0, []int64{}}}
+	}
 	actionVals := map[string]any{
 		"name": r.Name, "model_id": modelID, "state": "webhook", "webhook_url": r.URL,
 		"webhook_field_ids": []any{[]any{6, 0, fieldIDs}},

@@ -3,7 +3,11 @@ package odoo_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -958,5 +962,44 @@ func TestEnsureCustomFieldInParallel(t *testing.T) {
 	// A field of that name but another type is refused, not taken.
 	if _, err := clients[0].EnsureCustomField(ctx, "res.partner", "x_race_a", "integer", "Race"); !errors.Is(err, odoo.ErrValidation) {
 		t.Errorf("another type: got %v, want a validation fault", err)
+	}
+}
+
+// Odoo 18 and 19 fill an "on save" rule's trigger fields from its filter domain and then notify only when one of
+// those fields changes: the connector's rule must notify on any change (an e-mail edit), on every version.
+func TestWebhookRuleFiresOnAnyField(t *testing.T) {
+	for _, version := range []int{17, 18, 19} {
+		t.Run(fmt.Sprint(version), func(t *testing.T) {
+			got := make(chan map[string]any, 10)
+			hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var body map[string]any
+				_ = json.NewDecoder(r.Body).Decode(&body)
+				got <- body
+			}))
+			defer hook.Close()
+			srv := odootest.NewServer(t, func(o *odootest.Options) { o.Version = version })
+			c := dial(t, srv, odoo.TransportAuto, srv.CompanyID())
+			if err := c.InstallModule(ctx, "base_automation"); err != nil {
+				t.Fatal(err)
+			}
+			rule := odoo.WebhookRule{Name: "exactsync partners", Model: "res.partner", URL: hook.URL,
+				Domain: odoo.Domain{"|", []any{"customer_rank", ">", 0}, []any{"supplier_rank", ">", 0}}}
+			if _, err := c.EnsureWebhookRule(ctx, rule); err != nil {
+				t.Fatal(err)
+			}
+			sanne := srv.Seeded().Partners["Sanne Bakker"]
+			if err := c.WriteFields(ctx, "res.partner", sanne, map[string]any{"email": "sanne@nieuw.example"}); err != nil {
+				t.Fatal(err)
+			}
+			srv.Close() // waits for the notifications it sent
+			select {
+			case body := <-got:
+				if id, _ := body["_id"].(float64); int64(id) != sanne {
+					t.Errorf("notified %v, want partner %d", body, sanne)
+				}
+			default:
+				t.Error("an e-mail edit sent no notification")
+			}
+		})
 	}
 }

@@ -31,12 +31,19 @@ func (s *Server) collectWebhooks(e *env) []webhook {
 		id    int64
 	}
 	created := map[key]bool{}
+	written := map[key]map[string]bool{}
 	var order []key
 	seen := map[key]bool{}
 	for _, c := range e.changed {
 		k := key{c.model, c.id}
 		if c.create {
 			created[k] = true
+		}
+		if written[k] == nil {
+			written[k] = map[string]bool{}
+		}
+		for _, f := range c.fields {
+			written[k][f] = true
 		}
 		if !seen[k] {
 			seen[k] = true
@@ -88,6 +95,9 @@ func (s *Server) collectWebhooks(e *env) []webhook {
 			}
 			r := m.recs[k.id]
 			if r == nil {
+				continue
+			}
+			if !created[k] && !triggered(s, a, written[k]) {
 				continue
 			}
 			if ok, err := s.evalNode(su, m, r, node); err != nil || !ok {
@@ -257,4 +267,19 @@ func (p *pyParser) value() (any, error) {
 		return nil, fmt.Errorf("unsupported name %q (only literals are evaluated)", string(p.src[start:p.pos]))
 	}
 	return nil, fmt.Errorf("unexpected %q", string(c))
+}
+
+// triggered reports whether a write of these fields fires the rule: any field when it has no trigger fields,
+// else one of them.
+func triggered(s *Server, rule *record, fields map[string]bool) bool {
+	ids := toIDs(rule.Vals["trigger_field_ids"])
+	if len(ids) == 0 {
+		return true
+	}
+	for _, id := range ids {
+		if fr := s.models["ir.model.fields"].recs[id]; fr != nil && fields[asString(fr.Vals["name"])] {
+			return true
+		}
+	}
+	return false
 }

@@ -382,8 +382,33 @@ func checkAutomation(s *Server, vals map[string]any, r *record) error {
 				if _, err := s.compileDomain(s.models[asString(im.Vals["model"])], v.([]any)); err != nil {
 					return err
 				}
+				// 18 and later compute the trigger fields of an "on save" rule from its domain: it then fires
+				// only when one of them changes. A value given with the domain wins, as for any stored compute.
+				if k == "filter_domain" && s.opts.Version >= 18 {
+					if _, given := vals["trigger_field_ids"]; !given {
+						vals["trigger_field_ids"] = []any{[]any{int64(6), int64(0), idList(domainFieldIDs(s, asString(im.Vals["model"]), v.([]any)))}}
+					}
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// domainFieldIDs are the ir.model.fields ids of the fields a domain's leaves start with.
+func domainFieldIDs(s *Server, model string, domain []any) []int64 {
+	var ids []int64
+	for _, leaf := range domain {
+		t, ok := leaf.([]any)
+		if !ok || len(t) != 3 {
+			continue
+		}
+		name, _, _ := strings.Cut(asString(t[0]), ".")
+		for id, fr := range s.models["ir.model.fields"].recs {
+			if asString(fr.Vals["model"]) == model && asString(fr.Vals["name"]) == name && !containsID(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }

@@ -151,6 +151,7 @@ type change struct {
 	model  string
 	id     int64
 	create bool
+	fields []string // written fields (a write)
 }
 
 func (e *env) inCompanies(id int64) bool {
@@ -977,7 +978,11 @@ func (s *Server) write(e *env, m *model, ids []int64, vals map[string]any) error
 				return err
 			}
 		}
-		e.changed = append(e.changed, change{model: m.Name, id: r.ID})
+		names := make([]string, 0, len(vals))
+		for name := range vals {
+			names = append(names, name)
+		}
+		e.changed = append(e.changed, change{model: m.Name, id: r.ID, fields: names})
 	}
 	return nil
 }
