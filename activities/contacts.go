@@ -338,8 +338,11 @@ func (c *Contacts) writeBackPerCompany(ctx context.Context, connID int64, oc *od
 
 // FetchedPartner is the partner as read from Odoo, or why it is not synced.
 type FetchedPartner struct {
-	Skip         bool
-	Reason       string
+	Skip   bool
+	Reason string
+	// Block asks the workflow to block the partner's Exact account (BlockAccount): the partner is archived in
+	// Odoo, linked to an account, and the connection's archive action is block.
+	Block        bool
 	Partner      odoo.Partner
 	WrittenID    string // the Exact ID already written back into Odoo
 	WrittenCode  string
@@ -380,7 +383,17 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 	out.Partner = p
 	switch {
 	case !p.Active:
-		out.Skip, out.Reason = true, "the partner is archived in Odoo"
+		out.Skip, out.Reason = true, "the partner is archived in Odoo | NL: de relatie is gearchiveerd in Odoo"
+		if _, err := c.Store.Link(ctx, conn.ID, ModelPartner, p.ID); err == nil {
+			if conn.ArchiveAction == store.ArchiveIgnore {
+				out.Reason = "the partner is archived in Odoo; its Exact account stays active (the connection's archive action is ignore) | " +
+					"NL: de relatie is gearchiveerd in Odoo; de Exact-relatie blijft actief (de koppeling staat op negeren)"
+			} else {
+				out.Block = true
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return FetchedPartner{}, Classify(err)
+		}
 	case p.CommercialPartner.ID != 0 && p.CommercialPartner.ID != p.ID:
 		out.Skip, out.Reason = true, fmt.Sprintf("a contact of %q: synced as part of its company", p.CommercialPartner.Name)
 	case p.CustomerRank <= 0 && p.SupplierRank <= 0:
@@ -429,6 +442,11 @@ type UpsertResult struct {
 	ExactCode string
 	Action    string
 	MatchedBy string // vat, chamber_of_commerce or code when an existing relation was linked
+	// DroppedExactID is the account the partner was linked to until this run found it deleted in Exact.
+	DroppedExactID string `json:",omitempty"`
+	// Note tells a person what the run did besides the usual (a link dropped, an account unblocked), in English
+	// and Dutch.
+	Note string `json:",omitempty"`
 }
 
 // UpsertAccount finds the partner's Exact account (link, else an existing relation with the same VAT number,
@@ -450,36 +468,88 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 		return UpsertResult{}, err
 	}
 	m := in.Mapped.clean() // a sync recorded before MapPartner cleaned its output still carries control characters
-	div := conn.ExactDivision
+	var stale *store.Link  // the link to an account Exact deleted, dropped below
 	link, err := c.Store.Link(ctx, conn.ID, ModelPartner, m.PartnerID)
 	switch {
 	case err == nil:
-		res := UpsertResult{ExactID: link.ExactID, ExactCode: link.ExactCode, Action: ActionUnchanged}
-		if link.PayloadHash == m.AccountHash {
-			return res, nil
+		res, gone, err := c.updateLinked(ctx, conn, ec, m, link)
+		if err != nil || !gone {
+			return res, err
 		}
-		var last AccountFields
-		if len(link.Payload) > 0 {
-			if err := json.Unmarshal(link.Payload, &last); err != nil {
-				return res, fmt.Errorf("stored payload of partner %d: %w", m.PartnerID, err)
-			}
+		if err := c.dropStaleLink(ctx, conn.ID, m, link); err != nil {
+			return UpsertResult{}, err
 		}
-		if fields := ChangedFields(last, m.Account); len(fields) > 0 {
-			if err := ec.Accounts.Update(ctx, div, link.ExactID, exact.Fields(fields)); err != nil {
-				return res, err
-			}
+		// The mirror did not know of the deletion, or just learned of it: read what else changed (an account
+		// the accountant made in its place) before matching.
+		if err := c.refreshMirror(ctx, conn, ec, true); err != nil {
+			return UpsertResult{}, err
 		}
-		res.Action = ActionUpdated
-		return res, c.saveAccountLink(ctx, conn.ID, m, link.ExactID, link.ExactCode)
+		stale = &link
 	case !errors.Is(err, store.ErrNotFound):
 		return UpsertResult{}, err
 	}
-
-	found, by, err := c.findAccount(ctx, conn, ec, m)
-	if err != nil {
-		return UpsertResult{}, err
+	res, err := c.linkOrCreate(ctx, conn, ec, m)
+	if err != nil || stale == nil {
+		return res, err
 	}
-	if found.ID != "" {
+	res.DroppedExactID = stale.ExactID
+	res.Note = staleLinkNote(*stale, res)
+	return res, nil
+}
+
+// updateLinked brings the partner's linked account up to date. gone tells that Exact deleted the account: the
+// mirror has it as deleted (sync/Deleted), or Exact answers the update with 404.
+func (c *Contacts) updateLinked(ctx context.Context, conn store.Connection, ec *exact.Client, m MappedContact, link store.Link) (res UpsertResult, gone bool, err error) {
+	if err := c.refreshMirror(ctx, conn, ec, false); err != nil {
+		return UpsertResult{}, false, err
+	}
+	if gone, err := c.Store.MirrorDeleted(ctx, conn.ID, link.ExactID); err != nil || gone {
+		return UpsertResult{}, gone, err
+	}
+	res = UpsertResult{ExactID: link.ExactID, ExactCode: link.ExactCode, Action: ActionUnchanged}
+	if link.PayloadHash == m.AccountHash {
+		return res, false, nil
+	}
+	var last AccountFields
+	if len(link.Payload) > 0 {
+		if err := json.Unmarshal(link.Payload, &last); err != nil {
+			return res, false, fmt.Errorf("stored payload of partner %d: %w", m.PartnerID, err)
+		}
+	}
+	fields := ChangedFields(withoutBlocked(last), m.Account)
+	unblock := blocked(last)
+	if unblock {
+		fields["Blocked"] = false // restored in Odoo: the account is in use again
+	}
+	if len(fields) > 0 {
+		err := ec.Accounts.Update(ctx, conn.ExactDivision, link.ExactID, exact.Fields(fields))
+		if exactNotFound(err) {
+			return UpsertResult{}, true, c.Store.MarkMirrorDeleted(ctx, conn.ID, link.ExactID)
+		}
+		if err != nil {
+			return res, false, err
+		}
+	}
+	res.Action = ActionUpdated
+	if unblock {
+		res.Note = fmt.Sprintf("The partner is active in Odoo again: Exact account %s was unblocked. | "+
+			"NL: De relatie is weer actief in Odoo: Exact-relatie %s is gedeblokkeerd.", link.ExactCode, link.ExactCode)
+	}
+	return res, false, c.saveAccountLink(ctx, conn.ID, m, link.ExactID, link.ExactCode)
+}
+
+// linkOrCreate links the partner to the Exact relation that matches it (VAT number, Chamber of Commerce number,
+// or a code this sync created), else creates its account.
+func (c *Contacts) linkOrCreate(ctx context.Context, conn store.Connection, ec *exact.Client, m MappedContact) (UpsertResult, error) {
+	div := conn.ExactDivision
+	for round := 1; ; round++ {
+		found, by, err := c.findAccount(ctx, conn, ec, m)
+		if err != nil {
+			return UpsertResult{}, err
+		}
+		if found.ID == "" {
+			break
+		}
 		code := found.Code
 		if other, err := c.Store.LinkByExact(ctx, conn.ID, EntityAccounts, found.ID); err == nil && other.OdooModel == ModelPartner && other.OdooID != m.PartnerID {
 			return UpsertResult{}, &Problem{Code: "partner.duplicate",
@@ -491,7 +561,15 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 		if by == "code" && !createdHere(ctx, code) {
 			return UpsertResult{}, codeOnlyMatch(m, found)
 		}
-		if err := ec.Accounts.Update(ctx, div, found.ID, exact.Fields(m.Account)); err != nil {
+		err = ec.Accounts.Update(ctx, div, found.ID, exact.Fields(m.Account))
+		if exactNotFound(err) && round < 3 {
+			// Deleted in Exact since the mirror's last refresh: never offered again, match once more.
+			if err := c.Store.MarkMirrorDeleted(ctx, conn.ID, found.ID); err != nil {
+				return UpsertResult{}, err
+			}
+			continue
+		}
+		if err != nil {
 			return UpsertResult{}, err
 		}
 		return UpsertResult{ExactID: found.ID, ExactCode: code, Action: ActionLinked, MatchedBy: by},
@@ -519,6 +597,153 @@ func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 		return UpsertResult{}, err
 	}
 	return UpsertResult{ExactID: mirrored.ID, ExactCode: mirrored.Code, Action: ActionCreated}, c.saveAccountLink(ctx, conn.ID, m, mirrored.ID, mirrored.Code)
+}
+
+// exactNotFound tells whether Exact answered 404: the record is not there (any more).
+func exactNotFound(err error) bool {
+	var ee *exact.Error
+	return errors.As(err, &ee) && ee.Class() == exact.ClassNotFound
+}
+
+// blocked tells whether a stored account payload says the account was blocked (BlockAccount).
+func blocked(payload AccountFields) bool {
+	b, _ := payload["Blocked"].(bool)
+	return b
+}
+
+// withoutBlocked is payload without the Blocked flag BlockAccount adds, so ChangedFields compares mapped fields.
+func withoutBlocked(payload AccountFields) AccountFields {
+	if _, ok := payload["Blocked"]; !ok {
+		return payload
+	}
+	out := make(AccountFields, len(payload))
+	for k, v := range payload {
+		if k != "Blocked" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// dropStaleLink forgets the link of a partner to an account Exact deleted, and the links of its bank accounts
+// (Exact deletes an account's bank accounts with it), so they are matched or created again.
+func (c *Contacts) dropStaleLink(ctx context.Context, connID int64, m MappedContact, link store.Link) error {
+	banks := make([]int64, len(m.Banks))
+	for i, b := range m.Banks {
+		banks[i] = b.OdooID
+	}
+	if err := c.Store.DeleteLinks(ctx, connID, ModelPartnerBank, banks); err != nil {
+		return err
+	}
+	return c.Store.DeleteLinks(ctx, connID, ModelPartner, []int64{link.OdooID})
+}
+
+// staleLinkNote says, in English and Dutch, that the linked account was gone and what took its place.
+func staleLinkNote(stale store.Link, res UpsertResult) string {
+	en := fmt.Sprintf("created anew as Exact account %s", res.ExactCode)
+	nl := fmt.Sprintf("opnieuw aangemaakt als Exact-relatie %s", res.ExactCode)
+	if res.Action == ActionLinked {
+		en = fmt.Sprintf("linked to Exact account %s (matched by %s)", res.ExactCode, res.MatchedBy)
+		nl = fmt.Sprintf("gekoppeld aan Exact-relatie %s (gevonden op %s)", res.ExactCode, res.MatchedBy)
+	}
+	return fmt.Sprintf("Exact account %s (ID %s), linked to this partner, was deleted in Exact: the link was dropped and the partner %s. | "+
+		"NL: Exact-relatie %s (ID %s), gekoppeld aan deze relatie, is in Exact verwijderd: de koppeling is vervallen en de relatie is %s.",
+		stale.ExactCode, stale.ExactID, en, stale.ExactCode, stale.ExactID, nl)
+}
+
+// BlockInput names an archived partner whose Exact account is to be blocked.
+type BlockInput struct {
+	ConnectionID int64
+	PartnerID    int64
+}
+
+// ActionBlocked is BlockResult.Action when the account was blocked now.
+const ActionBlocked = "blocked"
+
+// BlockResult says what BlockAccount did: Action blocked or unchanged (or empty when there was nothing to
+// block), and a Note in English and Dutch.
+type BlockResult struct {
+	ExactID   string
+	ExactCode string
+	Action    string
+	Note      string
+}
+
+// BlockAccount sets Blocked on the Exact account of a partner archived in Odoo, unless the connection's
+// archive action is ignore; the stored payload remembers it, so the account is unblocked when the partner is
+// restored (see UpsertAccount) and blocking twice costs no call. An account Exact deleted meanwhile is left
+// alone and its link dropped.
+func (c *Contacts) BlockAccount(ctx context.Context, in BlockInput) (BlockResult, error) {
+	res, err := c.blockAccount(ctx, in)
+	return res, Classify(err)
+}
+
+func (c *Contacts) blockAccount(ctx context.Context, in BlockInput) (BlockResult, error) {
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return BlockResult{}, err
+	}
+	link, err := c.Store.Link(ctx, conn.ID, ModelPartner, in.PartnerID)
+	if errors.Is(err, store.ErrNotFound) {
+		return BlockResult{Note: "The partner is not linked to an Exact account: nothing to block. | " +
+			"NL: De relatie is niet gekoppeld aan een Exact-relatie: er is niets te blokkeren."}, nil
+	}
+	if err != nil {
+		return BlockResult{}, err
+	}
+	res := BlockResult{ExactID: link.ExactID, ExactCode: link.ExactCode, Action: ActionUnchanged}
+	if conn.ArchiveAction == store.ArchiveIgnore {
+		res.Note = fmt.Sprintf("Exact account %s stays active: the connection's archive action is ignore. | "+
+			"NL: Exact-relatie %s blijft actief: de koppeling staat op negeren.", link.ExactCode, link.ExactCode)
+		return res, nil
+	}
+	var last AccountFields
+	if len(link.Payload) > 0 {
+		if err := json.Unmarshal(link.Payload, &last); err != nil {
+			return res, fmt.Errorf("stored payload of partner %d: %w", in.PartnerID, err)
+		}
+	}
+	if blocked(last) {
+		res.Note = fmt.Sprintf("The partner is archived in Odoo; Exact account %s was already blocked. | "+
+			"NL: De relatie is gearchiveerd in Odoo; Exact-relatie %s was al geblokkeerd.", link.ExactCode, link.ExactCode)
+		return res, nil
+	}
+	ec, err := c.Clients.Exact(ctx, conn)
+	if err != nil {
+		return res, err
+	}
+	err = ec.Accounts.Update(ctx, conn.ExactDivision, link.ExactID, exact.Fields{"Blocked": true})
+	if exactNotFound(err) {
+		if err := c.Store.MarkMirrorDeleted(ctx, conn.ID, link.ExactID); err != nil {
+			return res, err
+		}
+		if err := c.Store.DeleteLinks(ctx, conn.ID, ModelPartner, []int64{in.PartnerID}); err != nil {
+			return res, err
+		}
+		return BlockResult{Note: fmt.Sprintf("The partner is archived in Odoo, and its Exact account %s (ID %s) was deleted in Exact: "+
+			"nothing to block, the link was dropped. | NL: De relatie is gearchiveerd in Odoo en Exact-relatie %s (ID %s) is in Exact "+
+			"verwijderd: er is niets te blokkeren, de koppeling is vervallen.", link.ExactCode, link.ExactID, link.ExactCode, link.ExactID)}, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	if last == nil {
+		last = AccountFields{}
+	}
+	last["Blocked"] = true
+	payload, err := json.Marshal(last)
+	if err != nil {
+		return res, err
+	}
+	// A hash no mapping gives: the partner's next sync once restored sends its fields and Blocked false.
+	link.PayloadHash, link.Payload = "blocked:"+link.PayloadHash, payload
+	if err := c.Store.SaveLink(ctx, link); err != nil {
+		return res, err
+	}
+	res.Action = ActionBlocked
+	res.Note = fmt.Sprintf("The partner is archived in Odoo: Exact account %s was blocked. | "+
+		"NL: De relatie is gearchiveerd in Odoo: Exact-relatie %s is geblokkeerd.", link.ExactCode, link.ExactCode)
+	return res, nil
 }
 
 // createIntent is the heartbeat of UpsertAccount before it creates an account: the code it sends.
@@ -600,22 +825,7 @@ func (c *Contacts) findAccount(ctx context.Context, conn store.Connection, ec *e
 		}
 		return store.MirrorAccount{}, "", nil
 	}
-	maxAge := c.MirrorMaxAge
-	if maxAge <= 0 {
-		maxAge = time.Minute
-	}
-	_, err := c.Store.RefreshMirror(ctx, conn.ID, maxAge, func(since int64) ([]store.MirrorAccount, error) {
-		keys, err := exact.Collect(ec.Accounts.SyncSince(ctx, div, since))
-		if err != nil {
-			return nil, err
-		}
-		out := make([]store.MirrorAccount, len(keys))
-		for i, k := range keys {
-			out[i] = store.MirrorAccount{ID: k.ID, Code: k.Code, Name: k.Name, VATNumber: k.VATNumber, ChamberOfCommerce: k.ChamberOfCommerce, Timestamp: k.Timestamp}
-		}
-		return out, nil
-	})
-	if err != nil {
+	if err := c.refreshMirror(ctx, conn, ec, false); err != nil {
 		return store.MirrorAccount{}, "", err
 	}
 	a, by, err := c.Store.MatchAccount(ctx, conn.ID, m.VAT, m.Chamber, m.CreateCode)
@@ -623,6 +833,49 @@ func (c *Contacts) findAccount(ctx context.Context, conn store.Connection, ec *e
 		return store.MirrorAccount{}, "", nil
 	}
 	return a, by, err
+}
+
+// refreshMirror brings the local copy of Exact's accounts up to date (sync/CRM/Accounts, then the accounts in
+// sync/Deleted) unless it is younger than MirrorMaxAge; force refreshes it whatever its age.
+func (c *Contacts) refreshMirror(ctx context.Context, conn store.Connection, ec *exact.Client, force bool) error {
+	maxAge := c.MirrorMaxAge
+	if maxAge <= 0 {
+		maxAge = time.Minute
+	}
+	if force {
+		maxAge = 0
+	}
+	div := conn.ExactDivision
+	_, err := c.Store.RefreshMirror(ctx, conn.ID, maxAge, store.MirrorFeed{
+		Accounts: func(since int64) ([]store.MirrorAccount, error) {
+			keys, err := exact.Collect(ec.Accounts.SyncSince(ctx, div, since))
+			if err != nil {
+				return nil, err
+			}
+			out := make([]store.MirrorAccount, len(keys))
+			for i, k := range keys {
+				out[i] = store.MirrorAccount{ID: k.ID, Code: k.Code, Name: k.Name, VATNumber: k.VATNumber, ChamberOfCommerce: k.ChamberOfCommerce, Timestamp: k.Timestamp}
+			}
+			return out, nil
+		},
+		Deleted: func(since int64) ([]store.DeletedAccount, int64, error) {
+			// sync/Deleted takes no filter but the Timestamp: every entity's deletions come, the accounts are kept.
+			recs, err := exact.Collect(ec.Deleted.Since(ctx, div, since))
+			if err != nil {
+				return nil, since, err
+			}
+			var out []store.DeletedAccount
+			next := since
+			for _, r := range recs {
+				next = max(next, r.Timestamp)
+				if r.EntityType == exact.DeletedAccount {
+					out = append(out, store.DeletedAccount{ID: r.EntityKey, Timestamp: r.Timestamp})
+				}
+			}
+			return out, next, nil
+		},
+	})
+	return err
 }
 
 // BanksInput are a partner's bank accounts to bring into Exact.

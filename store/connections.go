@@ -31,7 +31,19 @@ type Connection struct {
 	WebhookSecret     string
 	Paused            bool
 	PausedReason      string
+	// ArchiveAction says what a sync does in Exact when a linked Odoo partner is archived: ArchiveBlock (the
+	// default) or ArchiveIgnore.
+	ArchiveAction string
 }
+
+// Archive actions of a connection (Connection.ArchiveAction).
+const (
+	ArchiveBlock  = "block"  // block the partner's Exact account, unblock it when the partner is restored
+	ArchiveIgnore = "ignore" // leave the Exact account active
+)
+
+// ValidArchiveAction tells whether a is an archive action a connection can have.
+func ValidArchiveAction(a string) bool { return a == ArchiveBlock || a == ArchiveIgnore }
 
 // String describes the connection without its secrets.
 func (c Connection) String() string {
@@ -41,14 +53,14 @@ func (c Connection) String() string {
 
 const connectionColumns = `id, name, odoo_url, odoo_database, odoo_login, odoo_secret, odoo_company_id, odoo_transport,
 	odoo_version, exact_site, exact_base_url, exact_client_id, exact_client_secret, exact_redirect_url, exact_division,
-	webhook_secret, paused, paused_reason`
+	webhook_secret, paused, paused_reason, archive_action`
 
 func (s *Store) scanConnection(row pgx.Row) (Connection, error) {
 	var c Connection
 	var odooSecret, exactSecret []byte
 	err := row.Scan(&c.ID, &c.Name, &c.OdooURL, &c.OdooDatabase, &c.OdooLogin, &odooSecret, &c.OdooCompanyID,
 		&c.OdooTransport, &c.OdooVersion, &c.ExactSite, &c.ExactBaseURL, &c.ExactClientID, &exactSecret,
-		&c.ExactRedirectURL, &c.ExactDivision, &c.WebhookSecret, &c.Paused, &c.PausedReason)
+		&c.ExactRedirectURL, &c.ExactDivision, &c.WebhookSecret, &c.Paused, &c.PausedReason, &c.ArchiveAction)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -95,26 +107,32 @@ func (s *Store) Connections(ctx context.Context) ([]Connection, error) {
 	return out, rows.Err()
 }
 
-// SaveOdoo creates the named connection or updates its Odoo side, and returns its id.
+// SaveOdoo creates the named connection or updates its Odoo side, and returns its id. An empty ArchiveAction
+// keeps the connection's (ArchiveBlock for a new one).
 func (s *Store) SaveOdoo(ctx context.Context, c Connection) (int64, error) {
 	if strings.TrimSpace(c.Name) == "" {
 		return 0, errors.New("store: a connection needs a name")
+	}
+	if c.ArchiveAction != "" && !ValidArchiveAction(c.ArchiveAction) {
+		return 0, fmt.Errorf("store: archive action %q is not %s or %s", c.ArchiveAction, ArchiveBlock, ArchiveIgnore)
 	}
 	if c.OdooTransport == "" {
 		c.OdooTransport = "auto"
 	}
 	var id int64
 	err := s.pool.QueryRow(ctx, `
-		INSERT INTO connections (name, odoo_url, odoo_database, odoo_login, odoo_secret, odoo_company_id, odoo_transport, odoo_version, webhook_secret)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO connections (name, odoo_url, odoo_database, odoo_login, odoo_secret, odoo_company_id, odoo_transport, odoo_version,
+			webhook_secret, archive_action)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE(NULLIF($10, ''), 'block'))
 		ON CONFLICT (name) DO UPDATE SET odoo_url = EXCLUDED.odoo_url, odoo_database = EXCLUDED.odoo_database,
 			odoo_login = EXCLUDED.odoo_login, odoo_secret = EXCLUDED.odoo_secret, odoo_company_id = EXCLUDED.odoo_company_id,
 			odoo_transport = EXCLUDED.odoo_transport, odoo_version = EXCLUDED.odoo_version,
 			webhook_secret = CASE WHEN connections.webhook_secret = '' THEN EXCLUDED.webhook_secret ELSE connections.webhook_secret END,
+			archive_action = CASE WHEN $10 = '' THEN connections.archive_action ELSE EXCLUDED.archive_action END,
 			updated_at = now()
 		RETURNING id`,
 		c.Name, c.OdooURL, c.OdooDatabase, c.OdooLogin, s.sealer.Seal([]byte(c.OdooAPIKey)), c.OdooCompanyID,
-		c.OdooTransport, c.OdooVersion, c.WebhookSecret).Scan(&id)
+		c.OdooTransport, c.OdooVersion, c.WebhookSecret, c.ArchiveAction).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: save odoo connection: %w", err)
 	}
@@ -148,6 +166,21 @@ func (s *Store) SetDivision(ctx context.Context, id int64, division int) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE connections SET exact_division = $2, updated_at = now() WHERE id = $1`, id, division)
 	if err != nil {
 		return fmt.Errorf("store: set division: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetArchiveAction sets what a sync does in Exact when a linked Odoo partner is archived.
+func (s *Store) SetArchiveAction(ctx context.Context, id int64, action string) error {
+	if !ValidArchiveAction(action) {
+		return fmt.Errorf("store: archive action %q is not %s or %s", action, ArchiveBlock, ArchiveIgnore)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE connections SET archive_action = $2, updated_at = now() WHERE id = $1`, id, action)
+	if err != nil {
+		return fmt.Errorf("store: set archive action: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return ErrNotFound

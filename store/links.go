@@ -72,6 +72,18 @@ func (s *Store) SaveLink(ctx context.Context, l Link) error {
 	return nil
 }
 
+// DeleteLinks drops the links of the given Odoo records (those that exist), e.g. to a record Exact deleted.
+func (s *Store) DeleteLinks(ctx context.Context, connectionID int64, odooModel string, odooIDs []int64) error {
+	if len(odooIDs) == 0 {
+		return nil
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM links WHERE connection_id = $1 AND odoo_model = $2 AND odoo_id = ANY($3)`,
+		connectionID, odooModel, odooIDs); err != nil {
+		return fmt.Errorf("store: delete links of %s: %w", odooModel, err)
+	}
+	return nil
+}
+
 // CountLinks counts the links of one Odoo model in a connection.
 func (s *Store) CountLinks(ctx context.Context, connectionID int64, odooModel string) (int, error) {
 	var n int

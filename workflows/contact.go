@@ -13,6 +13,10 @@ import (
 // pass instead of a second run starting.
 const SignalPartnerChanged = "partner-changed"
 
+// versionBlockArchived is the change that made a sync of an archived, linked partner block its Exact account
+// (BlockAccount) instead of only skipping it.
+const versionBlockArchived = "block-archived-partner"
+
 // maxContactPasses bounds the passes of one run; a partner edited without pause continues as new.
 const maxContactPasses = 20
 
@@ -33,6 +37,9 @@ type ContactResult struct {
 	ExactCode string
 	Banks     activities.BanksResult
 	Passes    int
+	// Note says, in English and Dutch, what the run did besides the usual: a link to an account deleted in
+	// Exact dropped and replaced, an archived partner's account blocked, a restored one's unblocked.
+	Note string `json:",omitempty"`
 }
 
 // SyncContact syncs one Odoo partner to an Exact account: fetch → map → upsert → bank accounts → write back.
@@ -76,7 +83,16 @@ func syncContactOnce(ctx workflow.Context, in ContactInput) (ContactResult, erro
 		return ContactResult{}, err
 	}
 	if fetched.Skip {
-		return ContactResult{State: StateSkipped, Reason: fetched.Reason}, nil
+		res := ContactResult{State: StateSkipped, Reason: fetched.Reason}
+		if fetched.Block && workflow.GetVersion(ctx, versionBlockArchived, workflow.DefaultVersion, 1) == 1 {
+			var b activities.BlockResult
+			if err := workflow.ExecuteActivity(remote(ctx), a.BlockAccount,
+				activities.BlockInput{ConnectionID: in.ConnectionID, PartnerID: in.PartnerID}).Get(ctx, &b); err != nil {
+				return ContactResult{}, err
+			}
+			res.Action, res.ExactID, res.ExactCode, res.Note = b.Action, b.ExactID, b.ExactCode, b.Note
+		}
+		return res, nil
 	}
 
 	var mapped activities.MappedContact
@@ -90,7 +106,7 @@ func syncContactOnce(ctx workflow.Context, in ContactInput) (ContactResult, erro
 		activities.UpsertInput{ConnectionID: in.ConnectionID, Mapped: mapped}).Get(ctx, &up); err != nil {
 		return ContactResult{}, err
 	}
-	res := ContactResult{State: StateSynced, Action: up.Action, ExactID: up.ExactID, ExactCode: up.ExactCode}
+	res := ContactResult{State: StateSynced, Action: up.Action, ExactID: up.ExactID, ExactCode: up.ExactCode, Note: up.Note}
 
 	if len(mapped.Banks) > 0 {
 		if err := workflow.ExecuteActivity(remote(ctx), a.SyncBankAccounts, activities.BanksInput{

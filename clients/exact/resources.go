@@ -287,8 +287,23 @@ type PaymentTerm struct {
 	Timestamp int64 `json:"Timestamp"`
 }
 
-// DeletedRecord is a sync/Deleted row. EntityType 2 accounts, 10 payment
-// terms, 48 bank accounts, …
+// EntityType values of sync/Deleted rows (DeletedRecord.EntityType).
+const (
+	DeletedTransactionLine = 1
+	DeletedAccount         = 2
+	DeletedAddress         = 3
+	DeletedAttachment      = 4
+	DeletedContact         = 5
+	DeletedDocument        = 6
+	DeletedGLAccount       = 7
+	DeletedPaymentTerm     = 10
+	DeletedSalesInvoice    = 13
+	DeletedBankAccount     = 48
+)
+
+// DeletedRecord is a sync/Deleted row: EntityKey is the ID of the deleted
+// record, EntityType its kind (DeletedAccount, DeletedBankAccount, …).
+// Exact keeps the log for two months.
 type DeletedRecord struct {
 	ID          string `json:"ID"`
 	Timestamp   int64  `json:"Timestamp"`

@@ -192,6 +192,11 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 	if acc == nil {
 		return validation("Ongeldige referentie: " + sd.partyDutch)
 	}
+	// Exact's documents name Account.Blocked without saying what it stops; the simulator takes the stricter
+	// reading: no entry of a blocked relation is made or changed (the message is reconstructed).
+	if acc.boolean("Blocked") {
+		return validation(fmt.Sprintf("%s %s is geblokkeerd", sd.partyDutch, strings.TrimSpace(acc.str("Code"))))
+	}
 	e[sd.partyName] = acc["Name"]
 	if e["EntryDate"] == nil {
 		e["EntryDate"] = s.today()

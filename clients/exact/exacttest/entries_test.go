@@ -341,3 +341,31 @@ func TestAccountInUseCannotBeDeleted(t *testing.T) {
 		t.Errorf("got %d %s, want 500 Can't delete", r.status, r.body)
 	}
 }
+
+// A blocked relation (Account.Blocked, as a sync sets it for a partner archived in Odoo) gets no new entry and
+// no change to an existing one; unblocked, it does again.
+func TestEntriesOfABlockedAccountAreRefused(t *testing.T) {
+	f := newEntryFixture(t)
+	e := f.c.create("salesentry/SalesEntries", f.sale(nil))
+	key := "salesentry/SalesEntries(guid'" + e["EntryID"].(string) + "')"
+	account := "crm/Accounts(guid'" + f.customer + "')"
+	if r := f.c.do("PUT", account, map[string]any{"Blocked": true}); r.status != 204 {
+		t.Fatalf("block: %d %s", r.status, r.body)
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		body               any
+	}{
+		{"new entry", "POST", "salesentry/SalesEntries", f.sale(nil)},
+		{"change to an entry", "PUT", key, map[string]any{"Description": "changed"}},
+	} {
+		r := f.c.do(tc.method, tc.path, tc.body)
+		if r.status != 500 || !strings.Contains(string(r.body), "geblokkeerd") {
+			t.Errorf("%s of a blocked account: %d %s, want Exact's validation error (500) naming the block", tc.name, r.status, r.body)
+		}
+	}
+	if r := f.c.do("PUT", account, map[string]any{"Blocked": false}); r.status != 204 {
+		t.Fatalf("unblock: %d %s", r.status, r.body)
+	}
+	f.c.create("salesentry/SalesEntries", f.sale(nil))
+}
