@@ -38,6 +38,7 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 	key := fs.String("api-key", e.getenv("ODOO_API_KEY"), "API key: Preferences → Account Security → New API Key (ODOO_API_KEY)")
 	company := fs.Int64("company", 0, "Odoo company id to sync (default: the user's main company)")
 	transport := fs.String("transport", "auto", "auto (JSON-2 on Odoo 19+, XML-RPC before), xmlrpc or json2")
+	archived := fs.String("archived", "", "when a synced partner is archived in Odoo: block its Exact account, or ignore it (default: block, or what the connection has)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +55,9 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("connect odoo: missing %s", strings.Join(missing, ", "))
+	}
+	if *archived != "" && !store.ValidArchiveAction(*archived) {
+		return fmt.Errorf("connect odoo: --archived is %s or %s, not %q", store.ArchiveBlock, store.ArchiveIgnore, *archived)
 	}
 	cfg := odoo.Config{URL: strings.TrimRight(*u, "/"), Database: *db, Login: *user, APIKey: *key, Transport: *transport}
 	oc, err := odoo.Dial(ctx, cfg)
@@ -94,7 +98,8 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("connect odoo: %w (the user needs Settings rights to add the connector's fields)", err)
 	}
 	c := store.Connection{Name: *name, OdooURL: cfg.URL, OdooDatabase: *db, OdooLogin: *user, OdooAPIKey: *key,
-		OdooCompanyID: chosen.ID, OdooTransport: *transport, OdooVersion: oc.ServerVersion().String(), WebhookSecret: randomHex(24)}
+		OdooCompanyID: chosen.ID, OdooTransport: *transport, OdooVersion: oc.ServerVersion().String(), WebhookSecret: randomHex(24),
+		ArchiveAction: *archived}
 	if _, err := e.store.SaveOdoo(ctx, c); err != nil {
 		return err
 	}
