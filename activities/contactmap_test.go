@@ -172,7 +172,7 @@ func TestClassifyOdooFaults(t *testing.T) {
 		t.Errorf("missing record: Classify = %v, want a non-retryable DataError", got)
 	}
 	// A fault no user data can cause (the call's own shape) names the connector, not the record, as the cause.
-	_, err = oc.Execute(ctx, "res.partner", "write", []any{[]int64{1}}, map[string]any{"values": map[string]any{"name": "x"}})
+	_, err = oc.Execute(ctx, "res.partner", "write", []any{[]int64{1}}, map[string]any{"valuez": map[string]any{"name": "x"}})
 	if got := Classify(err); !errors.As(got, &app) || app.Type() != ErrTypeConnector || !app.NonRetryable() ||
 		!strings.Contains(app.Error(), "bug in exactsync") || strings.Contains(app.Error(), "correct the record") ||
 		!strings.Contains(app.Error(), "fout in exactsync") {

@@ -152,7 +152,24 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 		class = "Unknown"
 	}
 	setState(ctx, state, class)
-	return err
+	return runFailure(err)
+}
+
+// runFailure is the error a run fails with, as the Web UI shows it at the top of the failed run: the activity's
+// reason and fix as the run's own message, once, with its type (and the Problem behind a data error as details),
+// not "activity error" with the hint buried twice in nested causes. Errors that are not ApplicationErrors (a
+// timeout) stay as they are.
+func runFailure(err error) error {
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) {
+		return err
+	}
+	var details []any
+	var p activities.Problem
+	if app.HasDetails() && app.Details(&p) == nil {
+		details = append(details, p)
+	}
+	return temporal.NewNonRetryableApplicationError(app.Message(), app.Type(), nil, details...)
 }
 
 // setState updates the queue's search attributes, and counts a run's outcome in the worker's metrics
