@@ -19,21 +19,8 @@ fi
 
 deployments/tools.sh
 
-started_pg=""
-if [ -z "${DATABASE_URL:-}" ]; then
-	pgport=${EXACTSYNC_TEST_PGPORT:-5434}
-	DATABASE_URL=$(deployments/postgres.sh start .data/pgtest "$pgport")
-	export DATABASE_URL
-	started_pg=1
-fi
-cleanup() {
-	if [ -n "$started_pg" ]; then
-		deployments/postgres.sh stop .data/pgtest
-	fi
-}
-trap cleanup EXIT
-
-export TEMPORAL_CLI="$root/.bin/temporal"
+# shellcheck source=deployments/testdb.sh
+. deployments/testdb.sh
 echo "== conformance against Odoo at $ODOO_URL, database $ODOO_DB"
 go test -tags conformance -count=1 -v -timeout 30m -run 'Conformance' ./clients/odoo/... ./worker/ 2>&1 | grep -v '^{'
 exit "${PIPESTATUS[0]}"

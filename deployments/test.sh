@@ -21,21 +21,8 @@ echo "== workflowcheck (determinism of workflows/)"
 echo "== staticcheck"
 .bin/staticcheck ./...
 
-started_pg=""
-if [ -z "${DATABASE_URL:-}" ]; then
-	pgport=${EXACTSYNC_TEST_PGPORT:-5434}
-	DATABASE_URL=$(deployments/postgres.sh start .data/pgtest "$pgport")
-	export DATABASE_URL
-	started_pg=1
-fi
-cleanup() {
-	if [ -n "$started_pg" ]; then
-		deployments/postgres.sh stop .data/pgtest
-	fi
-}
-trap cleanup EXIT
-
-export TEMPORAL_CLI="$root/.bin/temporal"
+# shellcheck source=deployments/testdb.sh
+. deployments/testdb.sh
 echo "== go test (PostgreSQL at ${DATABASE_URL%%@*}@…, Temporal CLI $TEMPORAL_CLI)"
 # The race detector on the packages that run goroutines (clients, activities, worker); the rest without it.
 raced="./clients/... ./activities/... ./worker/..."

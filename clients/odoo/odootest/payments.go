@@ -426,18 +426,9 @@ func actionSendAndPrint(s *Server, e *env, m *model, ids []int64, p map[string]a
 			if mv == nil {
 				return nil, missingError("account.move", []int64{mid}, e.uid)
 			}
-			s.inRecompute = true
-			if asInt(mv.Vals["invoice_pdf_report_id"]) == 0 {
-				att, err := s.pdfFor(e, mv, "invoice_pdf_report_file")
-				if err != nil {
-					s.inRecompute = false
-					return nil, err
-				}
-				mv.Vals["invoice_pdf_report_id"] = att
+			if err := s.sendAndPrint(e, mv); err != nil {
+				return nil, err
 			}
-			mv.Vals["is_move_sent"] = true
-			s.inRecompute = false
-			s.touch(e, s.models["account.move"], mv)
 			moveIDs = append(moveIDs, mid)
 		}
 	}
@@ -449,6 +440,24 @@ func actionSendAndPrint(s *Server, e *env, m *model, ids []int64, p map[string]a
 		return map[string]any{"type": "ir.actions.act_url", "url": "/account/download_invoice_attachments/" + strings.Join(parts, ","), "close": true}, nil
 	}
 	return map[string]any{"type": "ir.actions.act_window_close"}, nil
+}
+
+// sendAndPrint is what both send wizards do to a move: render its PDF into invoice_pdf_report_id (once) and mark
+// it sent.
+func (s *Server) sendAndPrint(e *env, mv *record) error {
+	s.inRecompute = true
+	defer func() { s.inRecompute = false }()
+	if asInt(mv.Vals["invoice_pdf_report_id"]) == 0 {
+		att, err := s.pdfFor(e, mv, "invoice_pdf_report_file")
+		if err != nil {
+			return err
+		}
+		mv.Vals["invoice_pdf_report_id"] = att
+	}
+	mv.Vals["is_move_sent"] = true
+	s.inRecompute = false
+	s.touch(e, s.models["account.move"], mv)
+	return nil
 }
 
 // actionSendAndPrintWizard is 18+'s account.move.send.wizard.action_send_and_print: it renders the move's
@@ -467,18 +476,9 @@ func actionSendAndPrintWizard(s *Server, e *env, m *model, ids []int64, _ map[st
 	if mv == nil {
 		return nil, missingError("account.move", []int64{asInt(w.Vals["move_id"])}, e.uid)
 	}
-	s.inRecompute = true
-	if asInt(mv.Vals["invoice_pdf_report_id"]) == 0 {
-		att, err := s.pdfFor(e, mv, "invoice_pdf_report_file")
-		if err != nil {
-			s.inRecompute = false
-			return nil, err
-		}
-		mv.Vals["invoice_pdf_report_id"] = att
+	if err := s.sendAndPrint(e, mv); err != nil {
+		return nil, err
 	}
-	mv.Vals["is_move_sent"] = true
-	s.inRecompute = false
-	s.touch(e, s.models["account.move"], mv)
 	methods, _ := w.Vals["sending_methods"].([]any)
 	for _, meth := range methods {
 		if meth == "manual" {
