@@ -144,7 +144,7 @@ if [ -n "$simulated" ]; then
 fi
 if [ -n "$simulated" ] || ! .bin/starter connected >/dev/null 2>&1; then
 	.bin/starter connect odoo
-	.bin/starter connect exact --no-schedule ${EXACT_DIVISION:+--division "$EXACT_DIVISION"} "${exact_args[@]}"
+	.bin/starter connect exact ${EXACT_DIVISION:+--division "$EXACT_DIVISION"} "${exact_args[@]}"
 	.bin/starter mappings suggest --apply
 fi
 
