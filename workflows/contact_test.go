@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/temporal"
@@ -271,4 +272,50 @@ func TestDetectContactsSweepCarriesItsOwnCursors(t *testing.T) {
 		t.Errorf("started %d, want 2", got.Started)
 	}
 	env.AssertNotCalled(t, "SaveCursor", mock.Anything, mock.Anything)
+}
+
+// A burst of edits while a pass runs (30 in 10 seconds) is one more pass once the partner stays unchanged for a
+// moment, not one pass per edit; a partner that never stops changing still goes out about once a minute.
+func TestSyncContactCoalescesABurst(t *testing.T) {
+	tests := []struct {
+		name      string
+		signals   int
+		every     time.Duration
+		minPasses int
+		maxPasses int
+	}{
+		{"30 edits in 10 s", 30, 333 * time.Millisecond, 2, 2},
+		{"an edit every 2 s for 3 minutes", 90, 2 * time.Second, 3, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEnv(t)
+			var a *activities.Contacts
+			mockHappyPath(env, a)
+			env.OnActivity(a.SyncBankAccounts, mock.Anything, mock.Anything).Return(activities.BanksResult{}, nil)
+			upserts := 0
+			env.OnActivity(a.WriteBackPartner, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.WriteBackInput) (bool, error) {
+				upserts++
+				if upserts == 1 {
+					env.SignalWorkflow(SignalPartnerChanged, nil) // the burst starts while the first pass runs
+					for i := 1; i < tt.signals; i++ {
+						env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalPartnerChanged, nil) }, time.Duration(i)*tt.every)
+					}
+				}
+				return true, nil
+			})
+			start := env.Now()
+			env.ExecuteWorkflow(SyncContact, in)
+			var got ContactResult
+			if err := env.GetWorkflowResult(&got); err != nil {
+				t.Fatal(err)
+			}
+			if last := time.Duration(tt.signals-1) * tt.every; env.Now().Sub(start) < last {
+				t.Errorf("the run ended after %s, before the last edit at %s: later edits would start runs of their own", env.Now().Sub(start), last)
+			}
+			if upserts < tt.minPasses || upserts > tt.maxPasses || got.Passes != upserts {
+				t.Errorf("%d signals: %d passes (result says %d), want %d to %d", tt.signals, upserts, got.Passes, tt.minPasses, tt.maxPasses)
+			}
+		})
+	}
 }
