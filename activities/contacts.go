@@ -426,6 +426,8 @@ func (c *Contacts) MapContact(ctx context.Context, in MapInput) (MappedContact, 
 type UpsertInput struct {
 	ConnectionID int64
 	Mapped       MappedContact
+	// Force sends a payload Exact refused before, unchanged (`starter retry --force`).
+	Force bool
 }
 
 // Upsert actions.
@@ -453,9 +455,44 @@ type UpsertResult struct {
 // Chamber of Commerce number or code) and creates or updates it. An unchanged payload costs no call; an update
 // sends only the changed fields. A retried attempt looks the account up in Exact first, so a create whose
 // answer was lost is found instead of made twice.
+//
+// A payload Exact refused is not sent again while it is the same (Exact blocks an app after 10 refused calls
+// per endpoint per hour): the sync stops with the refusal, until the partner or its mapping changes the payload,
+// or `starter retry --force`.
 func (c *Contacts) UpsertAccount(ctx context.Context, in UpsertInput) (UpsertResult, error) {
+	m := in.Mapped
+	if !in.Force {
+		r, err := c.Store.Refusal(ctx, in.ConnectionID, ModelPartner, m.PartnerID)
+		switch {
+		case err == nil && r.PayloadHash == m.AccountHash:
+			return UpsertResult{}, Classify(refusedBefore(m, r))
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return UpsertResult{}, Classify(err)
+		}
+	}
 	res, err := c.upsertAccount(ctx, in)
+	var ee *exact.Error
+	switch {
+	case errors.As(err, &ee) && ee.Class() == exact.ClassValidation:
+		if serr := c.Store.SaveRefusal(ctx, in.ConnectionID, ModelPartner, m.PartnerID, m.AccountHash, ee.Message); serr != nil {
+			return res, Classify(errors.Join(err, serr))
+		}
+	case err == nil:
+		if serr := c.Store.ClearRefusal(ctx, in.ConnectionID, ModelPartner, m.PartnerID); serr != nil {
+			return res, Classify(serr)
+		}
+	}
 	return res, Classify(err)
+}
+
+// refusedBefore is the data error of a payload Exact already refused: nothing is sent.
+func refusedBefore(m MappedContact, r store.Refusal) *Problem {
+	at := r.RefusedAt.UTC().Format("2006-01-02 15:04 MST")
+	return &Problem{Code: "exact.refused_before",
+		EN: fmt.Sprintf("Exact refused this same data of partner %d on %s: %q. It was not sent again (Exact blocks the app after 10 refusals an hour).", m.PartnerID, at, r.Message),
+		NL: fmt.Sprintf("Exact weigerde deze zelfde gegevens van relatie %d op %s: %q. Ze zijn niet opnieuw verstuurd (Exact blokkeert de app na 10 weigeringen per uur).", m.PartnerID, at, r.Message),
+		FixEN: "correct the partner in Odoo (or its mapping) so Exact accepts it; the change is synced by itself. To send it unchanged anyway: `starter retry --force`",
+		FixNL: "corrigeer de relatie in Odoo (of de koppeling) zodat Exact ze accepteert; de wijziging wordt vanzelf gesynchroniseerd. Om ze toch ongewijzigd te sturen: `starter retry --force`"}
 }
 
 func (c *Contacts) upsertAccount(ctx context.Context, in UpsertInput) (UpsertResult, error) {

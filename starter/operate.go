@@ -326,6 +326,7 @@ func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, e
 // retryCmd starts again the contact syncs whose latest run failed or was paused.
 func retryCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("retry")
+	force := fs.Bool("force", false, "send even data Exact refused before, unchanged (it counts against Exact's 10 refusals an hour)")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
@@ -337,11 +338,24 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	start := workflows.StartContactSync
+	if *force {
+		start = workflows.ForceContactSync
+	}
 	for _, f := range failed {
-		if err := workflows.StartContactSync(ctx, e.temporal, conn, f.PartnerID); err != nil {
+		if err := start(ctx, e.temporal, conn, f.PartnerID); err != nil {
 			return err
 		}
-		e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
+		r, err := e.store.Refusal(ctx, conn.ID, "res.partner", f.PartnerID)
+		switch {
+		case err == nil && !*force:
+			e.printf("retrying %s (%s): Exact refused its data on %s (%s); it is sent again only if it changed (--force sends it anyway)\n",
+				f.WorkflowID, f.Class, r.RefusedAt.UTC().Format("2006-01-02 15:04 MST"), r.Message)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		default:
+			e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
+		}
 	}
 	e.printf("%d failed contact syncs started again\n", len(failed))
 	return nil

@@ -27,6 +27,8 @@ type ContactInput struct {
 	ConnectionID int64
 	Division     int
 	PartnerID    int64
+	// Force sends a payload Exact refused before, unchanged (`starter retry --force`).
+	Force bool `json:",omitempty"`
 }
 
 // ContactResult is the outcome of a contact sync.
@@ -134,7 +136,7 @@ func syncContactOnce(ctx workflow.Context, in ContactInput) (ContactResult, erro
 
 	var up activities.UpsertResult
 	if err := workflow.ExecuteActivity(remote(ctx), a.UpsertAccount,
-		activities.UpsertInput{ConnectionID: in.ConnectionID, Mapped: mapped}).Get(ctx, &up); err != nil {
+		activities.UpsertInput{ConnectionID: in.ConnectionID, Mapped: mapped, Force: in.Force}).Get(ctx, &up); err != nil {
 		return ContactResult{}, err
 	}
 	res := ContactResult{State: StateSynced, Action: up.Action, ExactID: up.ExactID, ExactCode: up.ExactCode, Note: up.Note}

@@ -20,6 +20,16 @@ import (
 // StartContactSync starts the partner's SyncContact, or signals the running one: repeated edits, polls and
 // webhooks of one partner coalesce into one run.
 func StartContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64) error {
+	return startContactSync(ctx, c, conn, partnerID, false)
+}
+
+// ForceContactSync is StartContactSync for `starter retry --force`: a new run sends even a payload Exact refused
+// before (a running one is signalled as usual).
+func ForceContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64) error {
+	return startContactSync(ctx, c, conn, partnerID, true)
+}
+
+func startContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64, force bool) error {
 	opts := client.StartWorkflowOptions{
 		ID:                    ContactWorkflowID(conn.Name, partnerID),
 		TaskQueue:             TaskQueue,
@@ -32,7 +42,7 @@ func StartContactSync(ctx context.Context, c client.Client, conn store.Connectio
 			AttrSyncState.ValueSet(StateRunning),
 		),
 	}
-	in := ContactInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, PartnerID: partnerID}
+	in := ContactInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, PartnerID: partnerID, Force: force}
 	_, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalPartnerChanged, nil, opts, SyncContact, in)
 	if err != nil {
 		return fmt.Errorf("start %s: %w", opts.ID, err)
