@@ -489,8 +489,8 @@ func (c *Contacts) UpsertAccount(ctx context.Context, in UpsertInput) (UpsertRes
 func refusedBefore(m MappedContact, r store.Refusal) *Problem {
 	at := r.RefusedAt.UTC().Format("2006-01-02 15:04 MST")
 	return &Problem{Code: "exact.refused_before",
-		EN: fmt.Sprintf("Exact refused this same data of partner %d on %s: %q. It was not sent again (Exact blocks the app after 10 refusals an hour).", m.PartnerID, at, r.Message),
-		NL: fmt.Sprintf("Exact weigerde deze zelfde gegevens van relatie %d op %s: %q. Ze zijn niet opnieuw verstuurd (Exact blokkeert de app na 10 weigeringen per uur).", m.PartnerID, at, r.Message),
+		EN:    fmt.Sprintf("Exact refused this same data of partner %d on %s: %q. It was not sent again (Exact blocks the app after 10 refusals an hour).", m.PartnerID, at, r.Message),
+		NL:    fmt.Sprintf("Exact weigerde deze zelfde gegevens van relatie %d op %s: %q. Ze zijn niet opnieuw verstuurd (Exact blokkeert de app na 10 weigeringen per uur).", m.PartnerID, at, r.Message),
 		FixEN: "correct the partner in Odoo (or its mapping) so Exact accepts it; the change is synced by itself. To send it unchanged anyway: `starter retry --force`",
 		FixNL: "corrigeer de relatie in Odoo (of de koppeling) zodat Exact ze accepteert; de wijziging wordt vanzelf gesynchroniseerd. Om ze toch ongewijzigd te sturen: `starter retry --force`"}
 }
