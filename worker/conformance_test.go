@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/clients/odoo/conformance"
 	"github.com/exactsync/exactsync/internal/pgtest"
 	"github.com/exactsync/exactsync/internal/temporaltest"
 	"github.com/exactsync/exactsync/store"
@@ -31,17 +31,9 @@ import (
 
 func realOdooConfig(t *testing.T) odoo.Config {
 	t.Helper()
-	cfg := odoo.Config{URL: os.Getenv("ODOO_URL"), Database: os.Getenv("ODOO_DB"), Login: os.Getenv("ODOO_USER"),
-		APIKey: os.Getenv("ODOO_API_KEY"), Transport: os.Getenv("ODOO_TRANSPORT"), CompanyID: 1}
-	if cfg.URL == "" || cfg.Database == "" || cfg.Login == "" || cfg.APIKey == "" {
-		t.Fatal("make conformance needs ODOO_URL, ODOO_DB, ODOO_USER and ODOO_API_KEY (see ../shared/real-odoo/README.md)")
-	}
-	if v := os.Getenv("ODOO_COMPANY_ID"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			t.Fatalf("ODOO_COMPANY_ID %q: %v", v, err)
-		}
-		cfg.CompanyID = n
+	cfg, err := conformance.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return cfg
 }
