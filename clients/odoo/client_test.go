@@ -3,9 +3,7 @@ package odoo_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
@@ -122,24 +120,4 @@ func TestDialConfigValidation(t *testing.T) {
 			}
 		})
 	}
-}
-
-// clock is a simulator clock that a test moves on by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }

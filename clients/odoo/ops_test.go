@@ -160,7 +160,7 @@ func TestPartnersMissing(t *testing.T) {
 }
 
 func TestPartnersChangedSince(t *testing.T) {
-	clk := newClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
+	clk := odootest.NewClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
 	forEachBackend(t, func(t *testing.T, e *env) {
 		clk.Advance(10 * time.Second) // the seed's seconds are over
 		var all []odoo.Change
@@ -496,7 +496,7 @@ func TestPostedMoves(t *testing.T) {
 }
 
 func TestMovesByIDAndChangedSince(t *testing.T) {
-	clk := newClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
+	clk := odootest.NewClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
 	forEachBackend(t, func(t *testing.T, e *env) {
 		draft := e.ids.Moves["draft-invoice"]
 		batch, err := e.c.Moves(ctx, []int64{draft})
@@ -825,7 +825,7 @@ func TestMultiCompany(t *testing.T) {
 // is not over, and cost one call and return nothing on a quiet Odoo (a cursor "write_date > S" returned
 // second S's records forever).
 func TestChangeFeedsInOneSecond(t *testing.T) {
-	clk := newClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
+	clk := odootest.NewClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
 	srv := odootest.NewServer(t, func(o *odootest.Options) { o.Now = clk.Now })
 	c := dial(t, srv, odoo.TransportAuto, srv.CompanyID())
 	ids := srv.Seeded()

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -240,24 +239,6 @@ func TestOrderLimitOffset(t *testing.T) {
 	})
 }
 
-// clock is a settable Options.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 // TestWriteDateMicroseconds: like PostgreSQL under Odoo, write_date keeps microseconds, is read in
 // whole seconds, and domains and ordering use the precise value.
 // postedUnlinkMessage is real Odoo 17's answer to unlink of a posted move (testdata/odoo17).
@@ -290,7 +271,7 @@ func TestReadLeavesOutMissingRecords(t *testing.T) {
 
 func TestWriteDateMicroseconds(t *testing.T) {
 	sec := time.Date(2026, 12, 1, 23, 14, 5, 0, time.UTC)
-	clk := &clock{now: sec.Add(-time.Hour)}
+	clk := NewClock(sec.Add(-time.Hour))
 	s := NewServer(t, func(o *Options) { o.Now = clk.Now })
 	r := newRPC(t, s)
 	create := func(name string, at time.Time) int64 {
