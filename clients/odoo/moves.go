@@ -86,6 +86,8 @@ type MoveLine struct {
 	PriceTotal           decimal.Decimal
 	Debit, Credit        decimal.Decimal // company currency, exact as stored
 	Balance              decimal.Decimal
+	AmountCurrency       decimal.Decimal // signed, in the move's currency, rounded at it
+	TaxLine              Many2One        // on a tax line (display_type tax): the tax it carries
 	Account              Many2One
 	AnalyticDistribution map[string]any
 	DateMaturity         time.Time
@@ -102,7 +104,7 @@ var moveFields = []string{
 
 var moveLineFields = []string{
 	"id", "move_id", "sequence", "name", "display_type", "product_id", "quantity", "price_unit", "discount",
-	"tax_ids", "price_subtotal", "price_total", "debit", "credit", "balance", "account_id",
+	"tax_ids", "price_subtotal", "price_total", "debit", "credit", "balance", "amount_currency", "tax_line_id", "account_id",
 	"analytic_distribution", "date_maturity", "reconciled", "matching_number",
 }
 
@@ -327,6 +329,8 @@ func decodeMoveLine(r Record, places int32) (MoveLine, error) {
 		Debit:          d.Decimal("debit", -1), // company currency: kept exact
 		Credit:         d.Decimal("credit", -1),
 		Balance:        d.Decimal("balance", -1),
+		AmountCurrency: d.Decimal("amount_currency", places),
+		TaxLine:        d.Many2One("tax_line_id"),
 		Account:        d.Many2One("account_id"),
 		DateMaturity:   d.Date("date_maturity"),
 		Reconciled:     d.Bool("reconciled"),
