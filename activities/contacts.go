@@ -578,6 +578,23 @@ func (c *Contacts) updateLinked(ctx context.Context, conn store.Connection, ec *
 // linkOrCreate links the partner to the Exact relation that matches it (VAT number, Chamber of Commerce number,
 // or a code this sync created), else creates its account.
 func (c *Contacts) linkOrCreate(ctx context.Context, conn store.Connection, ec *exact.Client, m MappedContact) (UpsertResult, error) {
+	res, err := c.matchOrCreate(ctx, conn, ec, m)
+	if !errors.Is(err, exact.ErrValidation) {
+		return res, err
+	}
+	// Exact refused the new account. If an account with its code exists after all (made in Exact since the
+	// mirror's last refresh), refresh the mirror and match again, so the usual rules apply to that account.
+	taken, lerr := exact.Collect(ec.Accounts.List(ctx, conn.ExactDivision, &exact.ListOptions{Filter: exact.Eq("Code", exact.AccountCode(m.CreateCode)), Top: 1}))
+	if lerr != nil || len(taken) == 0 {
+		return res, err
+	}
+	if rerr := c.refreshMirror(ctx, conn, ec, true); rerr != nil {
+		return res, rerr
+	}
+	return c.matchOrCreate(ctx, conn, ec, m)
+}
+
+func (c *Contacts) matchOrCreate(ctx context.Context, conn store.Connection, ec *exact.Client, m MappedContact) (UpsertResult, error) {
 	div := conn.ExactDivision
 	for round := 1; ; round++ {
 		found, by, err := c.findAccount(ctx, conn, ec, m)
@@ -596,7 +613,7 @@ func (c *Contacts) linkOrCreate(ctx context.Context, conn store.Connection, ec *
 				FixNL: fmt.Sprintf("voeg de dubbele relaties in Odoo samen, of corrigeer de %s van een van beide", by)}
 		}
 		if by == "code" && !createdHere(ctx, code) {
-			return UpsertResult{}, codeOnlyMatch(m, found)
+			return UpsertResult{}, codeOnlyMatch(conn.Name, m, found)
 		}
 		err = ec.Accounts.Update(ctx, div, found.ID, exact.Fields(m.Account))
 		if exactNotFound(err) && round < 3 {
@@ -801,7 +818,7 @@ func createdHere(ctx context.Context, code string) bool {
 
 // codeOnlyMatch refuses to take over an Exact relation that only the code ties to the partner: nothing but the
 // partner's reference says they are the same, and updating it would overwrite another relation's name and address.
-func codeOnlyMatch(m MappedContact, found store.MirrorAccount) *Problem {
+func codeOnlyMatch(connection string, m MappedContact, found store.MirrorAccount) *Problem {
 	name, _ := m.Account["Name"].(string)
 	refFix := fmt.Sprintf("change the partner's reference in Odoo (now %q) so it is not Exact's code %s", shown(m.MatchCode), found.Code)
 	refFixNL := fmt.Sprintf("wijzig dan de referentie van de relatie in Odoo (nu %q) zodat die niet gelijk is aan Exact-code %s", shown(m.MatchCode), found.Code)
@@ -816,10 +833,10 @@ func codeOnlyMatch(m MappedContact, found store.MirrorAccount) *Problem {
 		NL: fmt.Sprintf("Odoo-relatie %d %q en Exact-relatie %s %q hebben alleen de code %q gemeen: geen btw- of KvK-nummer verbindt ze, "+
 			"en exactsync heeft die relatie niet aangemaakt. Ze blijft onaangeroerd, zodat een andere relatie niet wordt overschreven.",
 			m.PartnerID, shown(name), found.Code, shown(found.Name), found.Code),
-		FixEN: fmt.Sprintf("if they are the same relation, give the partner in Odoo the VAT or KvK number that Exact account %s has; "+
-			"if not, %s", found.Code, refFix),
-		FixNL: fmt.Sprintf("is het dezelfde relatie, geef de relatie in Odoo dan het btw- of KvK-nummer van Exact-relatie %s; "+
-			"zo niet, %s", found.Code, refFixNL)}
+		FixEN: fmt.Sprintf("if they are the same relation, link them on purpose with `%s` (the partner's data then replaces the relation's in Exact), "+
+			"or give the partner in Odoo the VAT or KvK number that Exact account %s has; if not, %s", LinkCommand(connection, m.PartnerID, found.Code), found.Code, refFix),
+		FixNL: fmt.Sprintf("is het dezelfde relatie, koppel ze dan bewust met `%s` (de gegevens van de relatie in Odoo vervangen dan die in Exact), "+
+			"of geef de relatie in Odoo het btw- of KvK-nummer van Exact-relatie %s; zo niet, %s", LinkCommand(connection, m.PartnerID, found.Code), found.Code, refFixNL)}
 }
 
 func (c *Contacts) saveAccountLink(ctx context.Context, connID int64, m MappedContact, id, code string) error {

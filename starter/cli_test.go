@@ -140,6 +140,7 @@ func TestFlagErrorsArePrintedOnce(t *testing.T) {
 		{[]string{"schedule", "--every", "soon"}, `invalid value "soon" for flag -every`},
 		{[]string{"status", "default"}, `unexpected argument "default"`},
 		{[]string{"mappings", "set", "--kind", "payment_term"}, "--kind, --odoo-id and --exact-code are required"},
+		{[]string{"link", "--partner", "12"}, "--partner and --exact-code are required"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -480,3 +480,44 @@ func connectedCmd(ctx context.Context, e *env, args []string) error {
 	}
 	return nil
 }
+
+// linkCmd links an Odoo partner to an existing Exact relation on purpose (the fix a code-only match names), then
+// syncs the partner, so its data goes to that relation.
+func linkCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("link")
+	partner := fs.Int64("partner", 0, "the Odoo partner (res.partner id)")
+	code := fs.String("exact-code", "", "the code of the existing Exact relation (account)")
+	noSync := fs.Bool("no-sync", false, "only link; the partner is sent at its next change or retry")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *partner <= 0 || strings.TrimSpace(*code) == "" {
+		return usageErrorf("link: --partner and --exact-code are required")
+	}
+	conn, err := e.connection(ctx, *name)
+	if err != nil {
+		return err
+	}
+	cl := activities.NewClients(e.store, e.logger)
+	ec, err := cl.Exact(ctx, conn)
+	if err != nil {
+		return err
+	}
+	linked, err := activities.LinkPartner(ctx, e.store, ec, conn, *partner, *code)
+	if err != nil {
+		return err
+	}
+	if linked.Replaced != "" && linked.Replaced != linked.ExactCode {
+		e.printf("Odoo partner %d was linked to Exact account %s; ", *partner, linked.Replaced)
+	}
+	e.printf("Odoo partner %d is linked to Exact account %s %q\n", *partner, linked.ExactCode, linked.ExactName)
+	if *noSync {
+		e.printf("Not synced now (--no-sync): its next change or `starter retry --name %s` sends it\n", conn.Name)
+		return nil
+	}
+	if err := workflows.ForceContactSync(ctx, e.temporal, conn, *partner); err != nil {
+		return err
+	}
+	e.printf("Started its sync (%s): the partner's data now goes to that relation\n", workflows.ContactWorkflowID(conn.Name, *partner))
+	return nil
+}

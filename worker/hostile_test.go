@@ -157,6 +157,50 @@ func TestHostileDataFromEitherSide(t *testing.T) {
 		}
 	})
 
+	t.Run("the same relation after all: starter link takes it over on purpose", func(t *testing.T) {
+		s.t = t
+		mine, err := ec.Accounts.Create(ctx, s.div, &exact.Account{Code: "K200", Name: "Oude Naam BV", City: "Deventer"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := s.odoo.Create("res.partner", map[string]any{"name": "Nieuwe Naam BV", "is_company": true, "customer_rank": 1,
+			"country_id": nl, "city": "Utrecht", "ref": "K200"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := workflows.StartContactSync(ctx, s.ts.Client, s.conn, id); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.settled(id)
+		dataError(t, err, "partner.code_only_match", activities.LinkCommand(s.conn.Name, id, "K200"))
+
+		linked, err := activities.LinkPartner(ctx, s.st, ec, s.conn, id, " k200 ")
+		if err != nil || linked.ExactID != mine.ID || linked.ExactCode != "K200" {
+			t.Fatalf("LinkPartner = %+v, %v; want K200", linked, err)
+		}
+		// Linking the relation to a second partner is refused: one Exact relation, one Odoo partner.
+		if _, err := activities.LinkPartner(ctx, s.st, ec, s.conn, id+1000, "K200"); err == nil || !strings.Contains(err.Error(), "already linked") {
+			t.Errorf("a second partner on K200: %v, want already linked", err)
+		}
+		if _, err := activities.LinkPartner(ctx, s.st, ec, s.conn, id, "NOPE9"); err == nil || !strings.Contains(err.Error(), "no account with code NOPE9") {
+			t.Errorf("an unknown code: %v", err)
+		}
+		if err := workflows.ForceContactSync(ctx, s.ts.Client, s.conn, id); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.settled(id)
+		if err != nil || res.ExactID != mine.ID {
+			t.Fatalf("after the link: %+v, %v; want the sync to update K200", res, err)
+		}
+		acc, err := ec.Accounts.Get(ctx, s.div, mine.ID)
+		if err != nil || acc.Name != "Nieuwe Naam BV" || acc.City != "Utrecht" {
+			t.Errorf("K200 after the linked sync: %+v, %v; want the partner's name and city", acc, err)
+		}
+		if n := len(s.accountsNamed("Nieuwe Naam BV")); n != 1 {
+			t.Errorf("%d accounts named Nieuwe Naam BV, want 1", n)
+		}
+	})
+
 	t.Run("a bank account with a bad IBAN stops the partner before Exact sees it", func(t *testing.T) {
 		s.t = t
 		id, err := s.odoo.Create("res.partner", map[string]any{"name": "Foute Iban BV", "is_company": true, "customer_rank": 1, "country_id": nl})
