@@ -14,6 +14,8 @@ const (
 	MapTax         = "tax"          // Odoo account.tax -> Exact VAT code
 	MapAccount     = "account"      // Odoo account.account -> Exact GL account code
 	MapPaymentTerm = "payment_term" // Odoo account.payment.term -> Exact payment condition code
+	MapAnalytic    = "analytic"     // Odoo account.analytic.account -> Exact cost centre (or "unit:<code>", a cost unit)
+	MapBankJournal = "bank_journal" // Odoo bank/cash account.journal -> Exact bank or cash journal code
 )
 
 // Mapping maps one Odoo record of a kind to an Exact code.
