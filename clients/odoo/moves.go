@@ -108,16 +108,36 @@ var moveLineFields = []string{
 	"analytic_distribution", "date_maturity", "reconciled", "matching_number",
 }
 
+// Move states (account.move.state).
+const (
+	StateDraft  = "draft"
+	StatePosted = "posted"
+	StateCancel = "cancel"
+)
+
 // MoveFilter selects moves for PostedMoves and MovesChangedSince.
 type MoveFilter struct {
 	Types      []string  // move types; empty: all
 	JournalIDs []int64   // empty: all
 	FromDate   time.Time // accounting date on or after; zero: no bound
 	Cursor     Cursor    // start after this position; zero: the beginning
+	// States are the move states to select (StateDraft, StatePosted, StateCancel); empty: posted only. A
+	// detector that must see an invoice reset to draft or cancelled after it was synced asks for all three.
+	States []string
+	// ExtraFields are read too by PostedMoves (such as the custom x_exact_entry_id) and land in Move.Record;
+	// fields the server lacks are left out.
+	ExtraFields []string
 }
 
 func (f MoveFilter) domain() Domain {
-	d := leaf("state", "=", "posted")
+	d := leaf("state", "=", StatePosted)
+	if len(f.States) > 0 {
+		states := make([]any, len(f.States))
+		for i, s := range f.States {
+			states[i] = s
+		}
+		d = leaf("state", "in", states)
+	}
 	if len(f.Types) > 0 {
 		types := make([]any, len(f.Types))
 		for i, t := range f.Types {
@@ -151,8 +171,11 @@ type MovePage struct {
 	More bool
 }
 
-// PostedMoves reads one page of posted moves matching f, ordered by
-// write_date, id, with all their lines and partners. It costs a constant
+// PostedMoves reads one page of moves matching f (posted ones unless f.States
+// says otherwise), ordered by write_date, id, with all their lines and
+// partners: a reader for backfills. Its Next takes every move read, also of a
+// second that is not over yet, so it is no change-feed cursor: detection uses
+// MovesChangedSince, whose cursor takes a second only once it is over. It costs a constant
 // number of calls per page: one search_read of account.move, one of
 // account.move.line (move_id in page), and Partners' three (partners, bank
 // accounts, banks), plus per-connection caches (fields_get, currencies, countries).
@@ -160,7 +183,7 @@ func (c *Client) PostedMoves(ctx context.Context, f MoveFilter, limit int) (*Mov
 	if limit <= 0 {
 		limit = 200
 	}
-	fields, err := c.existing(ctx, "account.move", moveFields)
+	fields, err := c.existing(ctx, "account.move", append(append([]string{}, moveFields...), f.ExtraFields...))
 	if err != nil {
 		return nil, err
 	}
@@ -183,8 +206,15 @@ func (c *Client) PostedMoves(ctx context.Context, f MoveFilter, limit int) (*Mov
 // Moves reads the moves with the given ids (any state), with lines and partners,
 // in the order of ids. A missing id fails with ErrNotFound.
 func (c *Client) Moves(ctx context.Context, ids []int64) (*MoveBatch, error) {
+	return c.MovesWithFields(ctx, ids)
+}
+
+// MovesWithFields is Moves that also reads extraFields (such as the custom
+// x_exact_entry_id written back by the connector) into Move.Record; fields the
+// server lacks are left out.
+func (c *Client) MovesWithFields(ctx context.Context, ids []int64, extraFields ...string) (*MoveBatch, error) {
 	ids = uniq(ids)
-	recs, err := c.readAll(ctx, "account.move", "moves", ids, moveFields)
+	recs, err := c.readAll(ctx, "account.move", "moves", ids, append(append([]string{}, moveFields...), extraFields...))
 	if err != nil {
 		return nil, err
 	}
@@ -200,11 +230,16 @@ func (c *Client) Moves(ctx context.Context, ids []int64) (*MoveBatch, error) {
 	return batch, nil
 }
 
-// MovesChangedSince lists up to limit moves matching f (posted ones) written
-// since f.Cursor, in write_date order, the cursor to continue from, and
-// whether another page waits now (see PartnersChangedSince).
+// MovesChangedSince lists up to limit moves matching f (posted ones unless
+// f.States says otherwise) written since f.Cursor, in write_date order, each
+// with its name, move_type and state in Fields, the cursor to continue from,
+// and whether another page waits now. The cursor works as PartnersChangedSince's:
+// a whole second and the ids taken in it, a second taken only once it is over.
+// Every write bumps a move's write_date: posting, a payment (payment_state,
+// amount_residual), Send & Print (is_move_sent), and the connector's own
+// write-back of x_ fields, so a move comes back after each.
 func (c *Client) MovesChangedSince(ctx context.Context, f MoveFilter, limit int) (changes []Change, next Cursor, more bool, err error) {
-	return c.changedSince(ctx, "account.move", f.domain(), f.Cursor, limit, nil)
+	return c.changedSince(ctx, "account.move", f.domain(), f.Cursor, limit, nil, "name", "move_type", "state")
 }
 
 // completeMoves decodes move records and adds their lines (one call) and

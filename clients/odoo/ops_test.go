@@ -533,6 +533,71 @@ func TestMovesByIDAndChangedSince(t *testing.T) {
 	}, func(o *odootest.Options) { o.Now = clk.Now })
 }
 
+// TestMovesChangedSinceStates: the detector asks for posted, cancelled and draft moves, so an invoice reset to
+// draft or cancelled after it was synced comes back, with its state; the default feed stays posted only.
+func TestMovesChangedSinceStates(t *testing.T) {
+	clk := odootest.NewClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
+	forEachBackend(t, func(t *testing.T, e *env) {
+		all := odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice}, States: []string{odoo.StatePosted, odoo.StateCancel, odoo.StateDraft}}
+		clk.Advance(10 * time.Second)
+		changes, cur, _, err := e.c.MovesChangedSince(ctx, all, 100)
+		if err != nil {
+			t.Fatalf("MovesChangedSince: %v", err)
+		}
+		states := map[string]int{}
+		for _, ch := range changes {
+			states[odoo.NewDecoder(ch.Fields).String("state")]++
+			if odoo.NewDecoder(ch.Fields).String("move_type") != odoo.MoveOutInvoice {
+				t.Errorf("move %d: move_type %v, want out_invoice", ch.ID, ch.Fields["move_type"])
+			}
+		}
+		if states[odoo.StateDraft] != 1 || states[odoo.StatePosted] == 0 {
+			t.Errorf("states of all customer invoices: got %v, want the draft and the posted ones", states)
+		}
+		posted, postedCur, _, err := e.c.MovesChangedSince(ctx, odoo.MoveFilter{Types: all.Types}, 100)
+		if err != nil {
+			t.Fatalf("MovesChangedSince: %v", err)
+		}
+		if got, want := len(posted), states[odoo.StatePosted]; got != want {
+			t.Errorf("default feed: got %d moves, want the %d posted ones", got, want)
+		}
+
+		inv := posted[0].ID
+		if err := e.c.ResetMovesToDraft(ctx, []int64{inv}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(10 * time.Second)
+		all.Cursor = cur
+		again, cur, _, err := e.c.MovesChangedSince(ctx, all, 100)
+		if err != nil {
+			t.Fatalf("MovesChangedSince: %v", err)
+		}
+		if len(again) != 1 || again[0].ID != inv || odoo.NewDecoder(again[0].Fields).String("state") != odoo.StateDraft {
+			t.Errorf("after a reset to draft: got %+v, want move %d in draft", again, inv)
+		}
+		gone, _, _, err := e.c.MovesChangedSince(ctx, odoo.MoveFilter{Types: all.Types, Cursor: postedCur}, 100)
+		if err != nil {
+			t.Fatalf("MovesChangedSince: %v", err)
+		}
+		if len(gone) != 0 {
+			t.Errorf("posted-only feed after a reset to draft: got %+v, want nothing", gone)
+		}
+
+		if err := e.c.CancelMoves(ctx, []int64{inv}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(10 * time.Second)
+		all.Cursor = cur
+		again, _, _, err = e.c.MovesChangedSince(ctx, all, 100)
+		if err != nil {
+			t.Fatalf("MovesChangedSince: %v", err)
+		}
+		if len(again) != 1 || again[0].ID != inv || odoo.NewDecoder(again[0].Fields).String("state") != odoo.StateCancel {
+			t.Errorf("after cancelling: got %+v, want move %d cancelled", again, inv)
+		}
+	}, func(o *odootest.Options) { o.Now = clk.Now })
+}
+
 func TestInvoicePDF(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		moves, _ := allPostedMoves(t, e.c, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice}}, 50)
@@ -706,6 +771,78 @@ func TestCustomFieldsAndWrites(t *testing.T) {
 			t.Error("partner without name: got nil error")
 		}
 	})
+}
+
+// TestMoveWriteBack: the connector's write-back fields on account.move are plain char fields a posted invoice
+// accepts; writing them changes neither state nor amounts, bumps the move's and its lines' write_date (as real
+// Odoo 17 does), and a copy of the invoice does not carry them.
+func TestMoveWriteBack(t *testing.T) {
+	clk := odootest.NewClock(time.Date(2026, 12, 1, 23, 14, 5, 200_000_000, time.UTC))
+	forEachBackend(t, func(t *testing.T, e *env) {
+		fields := []string{"x_exact_entry_id", "x_exact_entry_number", "x_exact_document_id"}
+		for _, f := range fields {
+			if _, err := e.c.EnsureCustomField(ctx, "account.move", f, "char", f); err != nil {
+				t.Fatalf("EnsureCustomField(%s): %v", f, err)
+			}
+		}
+		moves, _ := allPostedMoves(t, e.c, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice}}, 50)
+		inv := moves[0]
+		clk.Advance(3 * time.Second)
+		vals := map[string]any{"x_exact_entry_id": "6a1f0c2e-0000-4000-8000-000000000001", "x_exact_entry_number": "25700042", "x_exact_document_id": "6a1f0c2e-0000-4000-8000-000000000002"}
+		if err := e.c.WriteFields(ctx, "account.move", inv.ID, vals); err != nil {
+			t.Fatalf("write-back on a posted invoice: %v", err)
+		}
+		b, err := e.c.MovesWithFields(ctx, []int64{inv.ID}, append(fields, "x_no_such_field")...)
+		if err != nil {
+			t.Fatalf("MovesWithFields: %v", err)
+		}
+		got := b.Moves[0]
+		for k, v := range vals {
+			if got.Record[k] != v {
+				t.Errorf("%s: got %v, want %v", k, got.Record[k], v)
+			}
+		}
+		if _, ok := got.Record["x_no_such_field"]; ok {
+			t.Error("a field the server lacks was read")
+		}
+		if got.State != odoo.StatePosted || got.Name != inv.Name || !got.AmountTotal.Equal(inv.AmountTotal) || got.PaymentState != inv.PaymentState {
+			t.Errorf("after the write-back: got %s %s %s %s, want it unchanged (%s %s %s %s)", got.Name, got.State, got.AmountTotal, got.PaymentState,
+				inv.Name, inv.State, inv.AmountTotal, inv.PaymentState)
+		}
+		if !got.WriteDate.After(inv.WriteDate) {
+			t.Errorf("write_date: got %v, want after %v", got.WriteDate, inv.WriteDate)
+		}
+		for _, l := range got.Lines {
+			recs, err := e.c.Read(ctx, "account.move.line", []int64{l.ID}, []string{"write_date"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wd := odoo.NewDecoder(recs[0]).Datetime("write_date"); !wd.Equal(got.WriteDate) {
+				t.Errorf("line %d write_date: got %v, want the move's %v", l.ID, wd, got.WriteDate)
+			}
+		}
+		res, err := e.c.Execute(ctx, "account.move", "copy", []any{[]int64{inv.ID}}, nil)
+		if err != nil {
+			t.Fatalf("copy: %v", err)
+		}
+		dup, ok := res.(int64)
+		if !ok {
+			if f, isFloat := res.(float64); isFloat {
+				dup, ok = int64(f), true
+			}
+		}
+		if !ok {
+			t.Fatalf("copy: got %T %v", res, res)
+		}
+		cb, err := e.c.MovesWithFields(ctx, []int64{dup}, fields...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := cb.Moves[0]; c.State != odoo.StateDraft || len(c.InvoiceLines) != len(inv.InvoiceLines) || c.Record["x_exact_entry_id"] != false {
+			t.Errorf("copy: got state %s, %d lines, x_exact_entry_id %v; want a draft with %d lines and no entry id",
+				c.State, len(c.InvoiceLines), c.Record["x_exact_entry_id"], len(inv.InvoiceLines))
+		}
+	}, func(o *odootest.Options) { o.Now = clk.Now })
 }
 
 func TestModulesAndWebhooks(t *testing.T) {

@@ -300,10 +300,7 @@ func (c *Client) changedSince(ctx context.Context, model string, filter Domain, 
 	if err != nil {
 		return nil, cursor, false, err
 	}
-	if ans.Date.IsZero() {
-		ans.Date = time.Now().UTC() // a server without a Date header: our clock is the best guess
-	}
-	open := ans.Date.Truncate(time.Second).Add(-time.Second)
+	open := openSecond(ans)
 	out := make([]Change, 0, len(recs))
 	next := cursor
 	settled := true
@@ -319,6 +316,15 @@ func (c *Client) changedSince(ctx context.Context, model string, filter Domain, 
 		}
 	}
 	return out, next, settled && len(recs) == limit, nil
+}
+
+// openSecond is the first second of a change feed that is not over yet by the
+// server's clock (the answer's Date header, one second of margin).
+func openSecond(ans answer) time.Time {
+	if ans.Date.IsZero() {
+		ans.Date = time.Now().UTC() // a server without a Date header: our clock is the best guess
+	}
+	return ans.Date.Truncate(time.Second).Add(-time.Second)
 }
 
 // CreatePartner creates a res.partner and returns its id.

@@ -72,6 +72,7 @@ const (
 	StepPostTwice        = "post the posted invoice again"
 	StepMoves            = "moves"
 	StepPostedMoves      = "posted moves and moves changed since"
+	StepMoveFields       = "custom fields written back on the posted invoice"
 	StepInvoicePDF       = "invoice PDF"
 	StepPartialPayment   = "register a partial payment"
 	StepFullPayment      = "register the rest"
@@ -175,6 +176,7 @@ func (r *run) steps() []step {
 		{StepPostTwice, r.postTwice},
 		{StepMoves, r.moves},
 		{StepPostedMoves, r.postedMoves},
+		{StepMoveFields, r.moveFields},
 		{StepInvoicePDF, r.invoicePDF},
 		{StepPartialPayment, r.partialPayment},
 		{StepFullPayment, r.fullPayment},
@@ -553,7 +555,89 @@ func (r *run) postedMoves(ctx context.Context) error {
 	if !found {
 		r.surprise("posted moves since the baseline: %d moves without the invoice", len(page.Moves))
 	}
-	_, _, _, err = r.c.MovesChangedSince(ctx, f, 20)
+	if _, _, _, err = r.c.MovesChangedSince(ctx, f, 20); err != nil {
+		return err
+	}
+	// The detector's feed: posted, cancelled and draft invoices, each with its state.
+	f.States = []string{odoo.StatePosted, odoo.StateCancel, odoo.StateDraft}
+	chs, _, _, err := r.c.MovesChangedSince(ctx, f, 20)
+	if err != nil {
+		return err
+	}
+	found = false
+	for _, ch := range chs {
+		found = found || ch.ID == r.invoice && odoo.NewDecoder(ch.Fields).String("state") == odoo.StatePosted
+	}
+	if !found {
+		r.surprise("moves of any state changed since the baseline: %d moves without the posted invoice", len(chs))
+	}
+	return nil
+}
+
+// moveFieldNames are the run's stand-ins for the connector's write-back fields on account.move
+// (x_exact_entry_id, x_exact_entry_number, x_exact_document_id).
+func (r *run) moveFieldNames() []string {
+	return []string{r.fieldName() + "_entry", r.fieldName() + "_number", r.fieldName() + "_document"}
+}
+
+// moveFields adds char fields to account.move and writes them on the posted invoice: Odoo allows it (only the
+// name, date, state and hashed fields of a posted move are guarded); the state and payment state stay, the
+// write_date moves. A copy of the invoice does not carry them (copied false).
+func (r *run) moveFields(ctx context.Context) error {
+	names := r.moveFieldNames()
+	for _, n := range names {
+		id, err := r.c.EnsureCustomField(ctx, "account.move", n, "char", "Conformance "+n)
+		if err != nil {
+			return err
+		}
+		r.fields = append(r.fields, id)
+	}
+	head := []string{"name", "state", "payment_state", "is_move_sent", "write_date"}
+	before, err := r.c.Read(ctx, "account.move", []int64{r.invoice}, head)
+	if err != nil {
+		return err
+	}
+	vals := map[string]any{names[0]: "EX-" + r.suffix, names[1]: "25700042", names[2]: "DOC-" + r.suffix}
+	if err := r.c.WriteFields(ctx, "account.move", r.invoice, vals); err != nil {
+		return err
+	}
+	after, err := r.c.Read(ctx, "account.move", []int64{r.invoice}, append(head, names...))
+	if err != nil {
+		return err
+	}
+	if len(before) != 1 || len(after) != 1 {
+		return fmt.Errorf("read the invoice: %d and %d records", len(before), len(after))
+	}
+	b, a := odoo.NewDecoder(before[0]), odoo.NewDecoder(after[0])
+	for k, v := range vals {
+		if after[0][k] != v {
+			r.surprise("x_ field %s on the posted invoice: read %v, want %v", k, after[0][k], v)
+		}
+	}
+	if a.String("state") != odoo.StatePosted || a.String("name") != b.String("name") || a.String("payment_state") != b.String("payment_state") {
+		r.surprise("write-back changed the invoice: before %v, after %v", before[0], after[0])
+	}
+	if a.Datetime("write_date").Before(b.Datetime("write_date")) {
+		r.surprise("write_date went back: before %v, after %v", before[0]["write_date"], after[0]["write_date"])
+	}
+	res, err := r.c.Execute(ctx, "account.move", "copy", []any{[]int64{r.invoice}}, nil)
+	if err != nil {
+		return err
+	}
+	dup, ok := wholeNumber(res)
+	if !ok {
+		return fmt.Errorf("copy: got %v, want an id", res)
+	}
+	recs, err := r.c.Read(ctx, "account.move", []int64{dup}, append([]string{"name", "state"}, names...))
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if len(recs) != 1 || recs[0][n] != false {
+			r.surprise("copy of the invoice carries %s: %v", n, recs)
+		}
+	}
+	_, err = r.c.Execute(ctx, "account.move", "unlink", []any{[]int64{dup}}, nil)
 	return err
 }
 

@@ -145,6 +145,13 @@ func (s *Server) defineAccounting() {
 		if r.Vals["state"] == "draft" {
 			return s.recomputeMove(e, r)
 		}
+		if !s.inRecompute {
+			// Real 17: a write on a posted move, even of x_ fields alone, syncs its dynamic lines and bumps every
+			// line's write_date (their values stay).
+			for _, l := range s.moveLines(r.ID) {
+				s.touch(e, s.models["account.move.line"], l)
+			}
+		}
 		return nil
 	}
 	// real Odoo 17 answers unlink of a posted move (its lines) with this
@@ -164,6 +171,7 @@ func (s *Server) defineAccounting() {
 	move.methods["action_post"] = methodSpec{Record: true, Fn: actionPost}
 	move.methods["button_draft"] = methodSpec{Record: true, Fn: buttonDraft}
 	move.methods["button_cancel"] = methodSpec{Record: true, Fn: buttonCancel}
+	move.methods["copy"] = methodSpec{Record: true, Params: []string{"default"}, Fn: copyMove}
 
 	line := s.newModel("account.move.line", "Journal Item", "date desc, move_name desc, id",
 		fM2O("move_id", "account.move").req().label("Journal Entry"),
@@ -258,6 +266,69 @@ func (s *Server) defineAccounting() {
 	s.newModel("product.product", "Product", "default_code, name, id", fChar("name").req(), fChar("default_code").label("Internal Reference"), fFloat("list_price").def(1.0), fBool("active"), fM2O("company_id", "res.company"))
 
 	s.defineAccountPayment()
+}
+
+// copiedMoveFields are the account.move fields copy carries over (Odoo's copy=True fields the simulator has).
+var copiedMoveFields = []string{"move_type", "partner_id", "journal_id", "currency_id", "company_id", "invoice_payment_term_id",
+	"narration", "fiscal_position_id", "partner_bank_id", "invoice_origin"}
+
+// copyMove duplicates moves as drafts ("/", today) with their product, section and note lines; custom fields
+// follow unless created with copied false. It returns the new id (Odoo's copy returns the record).
+func copyMove(s *Server, e *env, m *model, ids []int64, p map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 {
+		return nil, valueError("Expected singleton: %s%s", m.Name, pyRepr(idList(ids)))
+	}
+	src := rs[0]
+	vals := map[string]any{}
+	for _, k := range copiedMoveFields {
+		if v, ok := src.Vals[k]; ok {
+			vals[k] = v
+		}
+	}
+	for _, name := range m.fieldOrder {
+		if f := m.field(name, s.opts.Version); f != nil && f.Manual && !f.NoCopy && !f.x2many() {
+			if v, ok := src.Vals[name]; ok {
+				vals[name] = v
+			}
+		}
+	}
+	var lines []any
+	for _, l := range s.moveLines(src.ID) {
+		switch asString(l.Vals["display_type"]) {
+		case "product", "line_section", "line_note":
+			lv := map[string]any{}
+			for _, k := range []string{"name", "display_type", "product_id", "quantity", "price_unit", "discount", "account_id", "sequence"} {
+				if v, ok := l.Vals[k]; ok {
+					lv[k] = v
+				}
+			}
+			if !isInvoice(asString(src.Vals["move_type"])) {
+				for _, k := range []string{"debit", "credit", "amount_currency"} {
+					lv[k] = l.Vals[k]
+				}
+			}
+			if t := toIDs(l.Vals["tax_ids"]); len(t) > 0 {
+				lv["tax_ids"] = []any{[]any{int64(6), int64(0), idList(t)}}
+			}
+			lines = append(lines, []any{int64(0), int64(0), lv})
+		}
+	}
+	if isInvoice(asString(src.Vals["move_type"])) {
+		vals["invoice_line_ids"] = lines
+	} else {
+		vals["line_ids"] = lines
+	}
+	if d, ok := p["default"].(map[string]any); ok {
+		for k, v := range d {
+			vals[k] = v
+		}
+	}
+	vals["date"] = s.today()
+	return s.create(e, m, vals)
 }
 
 func moveDisplayName(s *Server, e *env, r *record) string {

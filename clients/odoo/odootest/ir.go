@@ -48,7 +48,7 @@ func (s *Server) defineIR() {
 		fChar("name").req().label("Field Name"), fChar("complete_name"), fChar("model").label("Model Name"),
 		fM2O("model_id", "ir.model").req().label("Model"), fSel("ttype", ttypes...).req().label("Field Type"),
 		fChar("field_description").req().label("Field Label"), fChar("relation").label("Related Model"), fChar("relation_field"),
-		fBool("required"), fBool("readonly"), fBool("store").def(true), fBool("index"), fBool("copied"),
+		fBool("required"), fBool("readonly"), fBool("store").def(true), fBool("index"), fBool("copied").def(true),
 		fSel("state", "manual|Custom Field", "base|Base Field").def("manual").label("Type"), fText("help"), fText("selection"),
 		fInt("size"), fBool("translate"),
 		// Odoo 18 made company-dependent fields jsonb columns and let a custom field be one; 17 has no such
@@ -67,6 +67,10 @@ func (s *Server) defineIR() {
 		f := &fieldDef{Name: asString(r.Vals["name"]), Type: asString(r.Vals["ttype"]), String: asString(r.Vals["field_description"]),
 			Relation: asString(r.Vals["relation"]), Manual: true, Required: r.Vals["required"] == true,
 			CompanyDependent: r.Vals["company_dependent"] == true}
+		// ir.model.fields.copied defaults to true (false for one2many); the client asks for false.
+		if c, ok := r.Vals["copied"].(bool); ok && !c {
+			f.NoCopy = true
+		}
 		m.addField(f)
 		return nil
 	}
@@ -90,6 +94,7 @@ func (s *Server) defineIR() {
 				nf := *f
 				nf.String = asString(r.Vals["field_description"])
 				nf.Required = r.Vals["required"] == true
+				nf.NoCopy = r.Vals["copied"] == false
 				m.fields[f.Name] = &nf
 			}
 		}

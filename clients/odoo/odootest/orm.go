@@ -33,6 +33,7 @@ type fieldDef struct {
 	CompanyDependent bool
 	CompanyFallback  func(s *Server, company int64) any
 	Manual           bool // custom x_ field
+	NoCopy           bool // ir.model.fields.copied false: copy leaves it empty
 	Selection        [][2]string
 	Compute          func(s *Server, e *env, r *record) any
 	Default          func(s *Server, e *env, vals map[string]any) any
