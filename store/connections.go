@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // Connection is one Odoo database + company paired with one Exact site + division.
@@ -34,6 +36,8 @@ type Connection struct {
 	// ArchiveAction says what a sync does in Exact when a linked Odoo partner is archived: ArchiveBlock (the
 	// default) or ArchiveIgnore.
 	ArchiveAction string
+	// InvoicesFrom is the first invoice date the invoice sync sends; zero: the connection syncs no invoices.
+	InvoicesFrom time.Time
 }
 
 // Archive actions of a connection (Connection.ArchiveAction).
@@ -53,14 +57,15 @@ func (c Connection) String() string {
 
 const connectionColumns = `id, name, odoo_url, odoo_database, odoo_login, odoo_secret, odoo_company_id, odoo_transport,
 	odoo_version, exact_site, exact_base_url, exact_client_id, exact_client_secret, exact_redirect_url, exact_division,
-	webhook_secret, paused, paused_reason, archive_action`
+	webhook_secret, paused, paused_reason, archive_action, invoices_from`
 
 func (s *Store) scanConnection(row pgx.Row) (Connection, error) {
 	var c Connection
 	var odooSecret, exactSecret []byte
+	var from pgtype.Date
 	err := row.Scan(&c.ID, &c.Name, &c.OdooURL, &c.OdooDatabase, &c.OdooLogin, &odooSecret, &c.OdooCompanyID,
 		&c.OdooTransport, &c.OdooVersion, &c.ExactSite, &c.ExactBaseURL, &c.ExactClientID, &exactSecret,
-		&c.ExactRedirectURL, &c.ExactDivision, &c.WebhookSecret, &c.Paused, &c.PausedReason, &c.ArchiveAction)
+		&c.ExactRedirectURL, &c.ExactDivision, &c.WebhookSecret, &c.Paused, &c.PausedReason, &c.ArchiveAction, &from)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -76,6 +81,9 @@ func (s *Store) scanConnection(row pgx.Row) (Connection, error) {
 		return c, err
 	}
 	c.OdooAPIKey, c.ExactClientSecret = string(key), string(secret)
+	if from.Valid {
+		c.InvoicesFrom = from.Time
+	}
 	return c, nil
 }
 
@@ -166,6 +174,22 @@ func (s *Store) SetDivision(ctx context.Context, id int64, division int) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE connections SET exact_division = $2, updated_at = now() WHERE id = $1`, id, division)
 	if err != nil {
 		return fmt.Errorf("store: set division: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// SetInvoicesFrom starts the connection's invoice sync at a date (zero: stops it).
+func (s *Store) SetInvoicesFrom(ctx context.Context, id int64, from time.Time) error {
+	var v pgtype.Date
+	if !from.IsZero() {
+		v = pgtype.Date{Time: from, Valid: true}
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE connections SET invoices_from = $2, updated_at = now() WHERE id = $1`, id, v)
+	if err != nil {
+		return fmt.Errorf("store: set invoices from: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return ErrNotFound

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/exactsync/exactsync/store"
 )
@@ -105,5 +106,30 @@ func TestReferenceCache(t *testing.T) {
 	}
 	if err := s.SaveMapping(ctx, id, store.Mapping{Kind: store.MapBankJournal, OdooID: 4, ExactCode: "10"}); err != nil {
 		t.Errorf("a bank journal mapping: %v", err)
+	}
+}
+
+func TestInvoicesFrom(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	id, err := s.SaveOdoo(ctx, store.Connection{Name: "inv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.ConnectionByID(ctx, id); !c.InvoicesFrom.IsZero() {
+		t.Errorf("a new connection syncs invoices from %v, want none", c.InvoicesFrom)
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.SetInvoicesFrom(ctx, id, from); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.ConnectionByID(ctx, id); !c.InvoicesFrom.Equal(from) {
+		t.Errorf("InvoicesFrom = %v, want %v", c.InvoicesFrom, from)
+	}
+	if err := s.SetInvoicesFrom(ctx, id, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.ConnectionByID(ctx, id); !c.InvoicesFrom.IsZero() {
+		t.Errorf("after stopping: %v", c.InvoicesFrom)
 	}
 }
