@@ -270,7 +270,7 @@ func navRows(d *division, f *field, rec record) []record {
 	switch f.nav {
 	case "crm/BankAccounts":
 		fk, want = "Account", rec["ID"]
-	case "salesentry/SalesEntryLines", "purchaseentry/PurchaseEntryLines":
+	case "salesentry/SalesEntryLines", "purchaseentry/PurchaseEntryLines", "financialtransaction/BankEntryLines":
 		fk, want = "EntryID", rec["EntryID"]
 	default:
 		return nil

@@ -243,7 +243,8 @@ func TestQueryRules(t *testing.T) {
 		{"unterminated literal", q("financial/GLAccounts", "$filter", "Code eq 'x"), 400, "unterminated"},
 		{"non boolean filter", q("financial/GLAccounts", "$filter", "Code"), 400, "System.Boolean"},
 		{"sync needs timestamp filter", q("sync/Cashflow/PaymentTerms", "$select", "ID"), 400, "mandatory filtering"},
-		{"sync only timestamp", q("sync/Cashflow/PaymentTerms", "$filter", "Status eq 20"), 400, "not supported"},
+		{"sync only timestamp", q("sync/Cashflow/PaymentTerms", "$filter", "Status eq 20", "$select", "ID"), 400, "not supported"},
+		{"sync payment terms need $select", q("sync/Cashflow/PaymentTerms", "$filter", "Timestamp gt 1L"), 400, selectRequired},
 		{"sync timestamp ok", q("sync/Cashflow/PaymentTerms", "$filter", "Timestamp gt 1L", "$select", "ID"), 200, ""},
 		{"unknown entity", "crm/Nope", 404, "Resource not found"},
 		{"missing by key", "financial/GLAccounts(guid'00000000-0000-0000-0000-000000000001')", 404, "Resource not found"},
@@ -330,7 +331,7 @@ func TestIntFilterAndOrderby(t *testing.T) {
 	for _, row := range rows {
 		codes = append(codes, row["Code"].(string))
 	}
-	if got, want := strings.Join(codes, ","), "8010,8000,7000"; got != want {
+	if got, want := strings.Join(codes, ","), "8100,8010,8000,7000"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	r = c.get(q("financial/GLAccounts", "$select", "Code", "$orderby", "Code", "$skip", "2", "$top", "2"))

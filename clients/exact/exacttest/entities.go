@@ -153,11 +153,26 @@ GLAccountDescription:s LineNumber:i Notes:s:PU Project:g:PU Quantity:d:PU To:t:P
 VATAmountFC:d:PU VATBaseAmountDC:d VATBaseAmountFC:d:PU VATCode:s:PU VATCodeDescription:s VATPercentage:d`
 
 const termSpec = `ID:g Account:g AccountCode:s AccountName:s AmountDC:d AmountFC:d Created:t Currency:s Description:s:U
-Division:i DueDate:t EndDate:t EntryDate:t EntryID:g EntryNumber:i GLAccount:g GLAccountCode:s InvoiceDate:t
-InvoiceNumber:i IsFullyPaid:b Journal:s JournalDescription:s LastPaymentDate:t Modified:t PaymentCondition:s
-PaymentConditionDescription:s PaymentMethod:s:U PaymentReference:s:U Source:i Status:i TransactionAmountDC:d
-TransactionAmountFC:d TransactionDueDate:t TransactionEntryID:g TransactionID:g TransactionIsReversal:b
-TransactionType:i YourRef:s`
+Division:i DueDate:t EndDate:t EndPeriod:i EndYear:i EntryDate:t EntryID:g EntryNumber:i GLAccount:g GLAccountCode:s
+GLAccountDescription:s InvoiceDate:t InvoiceNumber:i IsFullyPaid:b Journal:s JournalDescription:s LastPaymentDate:t
+Modified:t PaymentCondition:s PaymentConditionDescription:s PaymentMethod:s:U PaymentReference:s:U RateFC:d Source:i
+Status:i TransactionAmountDC:d TransactionAmountFC:d TransactionDueDate:t TransactionEntryID:g TransactionID:g
+TransactionIsReversal:b TransactionReportingPeriod:i TransactionReportingYear:i TransactionStatus:i TransactionType:i
+YourRef:s`
+
+const currencySpec = `Code:s AmountPrecision:d Created:t Description:s Modified:t PricePrecision:d`
+
+const exchangeRateSpec = `ID:g Created:t Division:i Modified:t Rate:d SourceCurrency:s SourceCurrencyDescription:s
+StartDate:t TargetCurrency:s TargetCurrencyDescription:s`
+
+const bankEntrySpec = `EntryID:g BankEntryLines:n:financialtransaction/BankEntryLines BankStatementDocument:g
+BankStatementDocumentNumber:i BankStatementDocumentSubject:s ClosingBalanceFC:d Created:t Currency:s Division:i
+EntryNumber:i FinancialPeriod:i FinancialYear:i JournalCode:s JournalDescription:s Modified:t OpeningBalanceFC:d
+Status:i StatusDescription:s`
+
+const bankEntryLineSpec = `ID:g Account:g AccountCode:s AccountName:s AmountDC:d AmountFC:d AmountVATFC:d Created:t
+Date:t Description:s Division:i Document:g EntryID:g EntryNumber:i ExchangeRate:d GLAccount:g GLAccountCode:s
+GLAccountDescription:s LineNumber:i Modified:t Notes:s OurRef:i Type:i VATCode:s`
 
 const receivablesListSpec = `HID:l AccountCode:s AccountId:g AccountName:s Amount:d AmountInTransit:d CurrencyCode:s
 Description:s DueDate:t EntryNumber:i Id:g InvoiceDate:t InvoiceNumber:i JournalCode:s JournalDescription:s
@@ -191,15 +206,13 @@ func termsOf(lineType int64, onlyOpen bool) func(d *division) []record {
 	}
 }
 
-const tableTerms = "cashflow/terms"
-
 func openItemsView(lineType int64) func(d *division) []record {
 	return func(d *division) []record {
 		var out []record
 		for _, t := range termsOf(lineType, true)(d) {
 			out = append(out, record{
 				"HID": t.i64("_hid"), "AccountCode": t["AccountCode"], "AccountId": t["Account"], "AccountName": t["AccountName"],
-				"Amount": t["AmountDC"], "AmountInTransit": zeroDec, "CurrencyCode": t["Currency"], "Description": t["Description"],
+				"Amount": t["AmountFC"], "AmountInTransit": zeroDec, "CurrencyCode": t["Currency"], "Description": t["Description"],
 				"DueDate": t["DueDate"], "EntryNumber": t["EntryNumber"], "Id": t["ID"], "InvoiceDate": t["InvoiceDate"],
 				"InvoiceNumber": t["InvoiceNumber"], "JournalCode": t["Journal"], "JournalDescription": t["JournalDescription"],
 				"Notes": nil, "YourRef": t["YourRef"],
@@ -267,7 +280,15 @@ func init() {
 		fields: parseFields(termSpec), get: true, pageSize: 1000, needSelect: true, rows: termsOf(22, false)})
 	register(&entitySet{name: "sync/Cashflow/PaymentTerms", typeName: "Exact.Web.Api.Models.Sync.Cashflow.PaymentTerm", key: "ID",
 		fields: append(parseFields(termSpec), fl("LineType", tInt32, ""), fl("Timestamp", tInt64, "")), get: true,
-		pageSize: 1000, syncTimestamp: true, rows: termsOf(0, false)})
+		pageSize: 1000, syncTimestamp: true, needSelect: true, rows: termsOf(0, false)})
+	register(&entitySet{name: "general/Currencies", typeName: "Exact.Web.Api.Models.General.Currency", key: "Code",
+		fields: parseFields(currencySpec), get: true})
+	register(&entitySet{name: "financial/ExchangeRates", typeName: "Exact.Web.Api.Models.Financial.ExchangeRate", key: "ID",
+		fields: parseFields(exchangeRateSpec), get: true})
+	register(&entitySet{name: "financialtransaction/BankEntries", typeName: "Exact.Web.Api.Models.Financial.BankEntry", key: "EntryID",
+		fields: parseFields(bankEntrySpec), get: true})
+	register(&entitySet{name: "financialtransaction/BankEntryLines", typeName: "Exact.Web.Api.Models.Financial.BankEntryLine", key: "ID",
+		fields: parseFields(bankEntryLineSpec), get: true})
 	register(&entitySet{name: "sync/Deleted", typeName: "Exact.Web.Api.Models.Sync.Deleted", key: "ID",
 		fields: parseFields(deletedSpec), get: true, pageSize: 1000, syncTimestamp: true})
 	register(&entitySet{name: "read/financial/ReceivablesList", typeName: "Exact.Web.Api.Models.Financial.ReceivablesList", key: "HID",

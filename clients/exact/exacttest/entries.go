@@ -1,7 +1,6 @@
 package exacttest
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -36,19 +35,58 @@ var purchase = &side{header: "purchaseentry/PurchaseEntries", lines: "purchaseen
 	typeNormal: 30, typeCredit: 31, typeDescs: map[int64]string{30: "Purchase entry", 31: "Purchase credit note"},
 	lineType: 22, accountPC: "PaymentConditionPurchase", controlGL: "1600"}
 
+// msgFinYear is Exact's answer when an entry's date and reporting period do not match, or the period does not
+// exist or is closed (picqer #515, maintainer's answer).
 const msgFinYear = "The financial year cannot be changed."
 
-// period finds the financial period of a date.
+// Refusals of a change to an entry that is no longer open. "Reeds verwerkt" is Exact's (picqer #464); the
+// matched variant is reconstructed: Exact's exact text for a matched entry is not documented.
+const (
+	msgProcessed = "Reeds verwerkt."
+	msgMatched   = "Reeds verwerkt: de boeking is (gedeeltelijk) afgeletterd."
+)
+
+// divisionCurrency is the currency of every simulated division.
+const divisionCurrency = "EUR"
+
+// period finds the open financial period of a date: a missing or closed period is Exact's msgFinYear.
 func (d *division) period(date time.Time) (record, error) {
 	for _, p := range d.tables["financial/FinancialPeriods"] {
 		if !date.Before(p.tm("StartDate")) && !date.After(p.tm("EndDate")) {
 			if p.i64("Status") != 0 {
-				return nil, validation(fmt.Sprintf("Periode %d/%d is afgesloten.", p.i64("FinYear"), p.i64("FinPeriod")))
+				return nil, validation(msgFinYear)
 			}
 			return p, nil
 		}
 	}
 	return nil, validation(msgFinYear)
+}
+
+// periodClosed reports whether the financial period year/period exists and is closed.
+func (d *division) periodClosed(year, period int64) bool {
+	for _, p := range d.tables["financial/FinancialPeriods"] {
+		if p.i64("FinYear") == year && p.i64("FinPeriod") == period {
+			return p.i64("Status") != 0
+		}
+	}
+	return false
+}
+
+// exchangeRate is the division's rate (EUR per unit) of a currency on a date: the latest one starting on or before it.
+func (d *division) exchangeRate(currency string, date time.Time) (decimal.Decimal, bool) {
+	var best record
+	for _, r := range d.tables["financial/ExchangeRates"] {
+		if !strings.EqualFold(r.str("SourceCurrency"), currency) || r.tm("StartDate").After(date) {
+			continue
+		}
+		if best == nil || r.tm("StartDate").After(best.tm("StartDate")) {
+			best = r
+		}
+	}
+	if best == nil {
+		return decimal.Zero, false
+	}
+	return best.dec("Rate"), true
 }
 
 // dueDate applies a payment condition: end of month after PaymentEndOfMonths
@@ -64,10 +102,12 @@ func dueDate(entry time.Time, pc record) time.Time {
 
 func round2(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
 
+func noInput() *input { return &input{vals: map[string]any{}, set: map[string]bool{}} }
+
 // lineInput converts one raw deep-insert line into typed values.
 func (sd *side) lineInput(raw map[string]any, forPut bool) (*input, error) {
 	es := registry[strings.ToLower(sd.lines)]
-	in := &input{vals: map[string]any{}, set: map[string]bool{}}
+	in := noInput()
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)
@@ -94,7 +134,8 @@ func (sd *side) lineInput(raw map[string]any, forPut bool) (*input, error) {
 	return in, nil
 }
 
-// buildLine validates a line's values and computes its derived fields.
+// buildLine validates a line's values and computes its amounts in the entry's currency (FC); finishHeader
+// converts them to the division's currency (DC) with the entry's rate.
 func (sd *side) buildLine(d *division, line record) error {
 	glID, _ := line["GLAccount"].(string)
 	if glID == "" {
@@ -105,20 +146,25 @@ func (sd *side) buildLine(d *division, line record) error {
 		return validation("Ongeldige referentie: Grootboekrekening")
 	}
 	switch gl.i64("Type") {
-	case 12, 20, 22, 24:
+	case 10, 12, 20, 22, 24:
 		return validation("Ongeldig grootboekrekeningtype")
+	}
+	if gl.boolean("IsBlocked") {
+		return validation("Grootboekrekening " + strings.TrimSpace(gl.str("Code")) + " is geblokkeerd.")
 	}
 	line["GLAccountCode"], line["GLAccountDescription"] = gl["Code"], gl["Description"]
 	amt, hasFC := line["AmountFC"].(decimal.Decimal)
+	delete(line, "_dcOnly")
 	if !hasFC {
 		dc, hasDC := line["AmountDC"].(decimal.Decimal)
 		if !hasDC {
 			return validation("Verplicht: Bedrag")
 		}
 		amt = dc
+		line["_dcOnly"] = true // the entry's currency must be the division's (see finishHeader)
 	}
 	amt = round2(amt)
-	line["AmountFC"], line["AmountDC"] = amt, amt
+	line["AmountFC"] = amt
 	code, _ := line["VATCode"].(string)
 	if strings.TrimSpace(code) == "" {
 		code = gl.str("VATCode")
@@ -133,6 +179,9 @@ func (sd *side) buildLine(d *division, line record) error {
 	if !strings.Contains(sd.vatTypes, vat.str("VATTransactionType")) {
 		return validation("Ongeldige btw-code: " + strings.TrimSpace(vat.str("Code")) + " - " + vat.str("Description") + " is niet toegestaan in dit dagboek.")
 	}
+	if vat.boolean("IsBlocked") {
+		return validation("Btw-code " + strings.TrimSpace(vat.str("Code")) + " is geblokkeerd.")
+	}
 	pct := vat.dec("Percentage")
 	line["VATCode"], line["VATCodeDescription"], line["VATPercentage"] = vat["Code"], vat["Description"], pct
 	vatAmt, given := line["VATAmountFC"].(decimal.Decimal)
@@ -140,8 +189,10 @@ func (sd *side) buildLine(d *division, line record) error {
 		vatAmt = round2(amt.Mul(pct))
 		line["_vatAuto"] = true
 	}
-	line["VATAmountFC"], line["VATAmountDC"] = round2(vatAmt), round2(vatAmt)
-	line["VATBaseAmountFC"], line["VATBaseAmountDC"] = amt, amt
+	line["VATAmountFC"] = round2(vatAmt)
+	line["VATBaseAmountFC"] = amt
+	// A charged (reverse-charge) code: the VAT is computed for the VAT return, but the supplier is not owed it.
+	line["_charged"] = vat.boolean("Charged")
 	if line["Quantity"] == nil {
 		line["Quantity"] = decimal.NewFromInt(1)
 	}
@@ -158,14 +209,15 @@ func (sd *side) entryNumberTaken(d *division, journal string, n int64, except st
 	return false
 }
 
-func (sd *side) nextEntryNumber(d *division, journal string, year int) (int64, error) {
+// nextNumber is a journal's next free number YY + journal + 4-digit sequence in a table.
+func nextNumber(d *division, table, journal string, year int) (int64, error) {
 	j, err := strconv.Atoi(journal)
 	if err != nil {
 		return 0, validation("Boekstuknummer kan niet worden bepaald voor dagboek " + journal)
 	}
 	prefix := int64(year%100)*1000000 + int64(j)*10000
 	maxSeq := int64(0)
-	for _, e := range d.tables[sd.header] {
+	for _, e := range d.tables[table] {
 		n := e.i64("EntryNumber")
 		if n > prefix && n < prefix+10000 && n-prefix > maxSeq {
 			maxSeq = n - prefix
@@ -177,7 +229,15 @@ func (sd *side) nextEntryNumber(d *division, journal string, year int) (int64, e
 	return prefix + maxSeq + 1, nil
 }
 
-// header applies header validation and derived fields; lines are final.
+// hasRole reports whether an account may be the party of this side's entries.
+func (sd *side) hasRole(acc record) bool {
+	if sd == sales {
+		return acc.str("Status") == "C"
+	}
+	return acc.boolean("IsSupplier")
+}
+
+// finishHeader applies header validation and derived fields; the lines are final (built).
 func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, in *input, isNew bool) error {
 	journal := strings.TrimSpace(e.str("Journal"))
 	j := d.findCode("financial/Journals", journal)
@@ -197,6 +257,13 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 	if acc.boolean("Blocked") {
 		return validation(fmt.Sprintf("%s %s is geblokkeerd", sd.partyDutch, strings.TrimSpace(acc.str("Code"))))
 	}
+	if !sd.hasRole(acc) && !s.opts.AutoRelationRoles {
+		role := "klant"
+		if sd == purchase {
+			role = "leverancier"
+		}
+		return validation(fmt.Sprintf("Relatie %s is geen %s.", strings.TrimSpace(acc.str("Code")), role))
+	}
 	e[sd.partyName] = acc["Name"]
 	if e["EntryDate"] == nil {
 		e["EntryDate"] = s.today()
@@ -208,10 +275,17 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 	if err != nil {
 		return err
 	}
-	if !isNew && p.i64("FinYear") != e.i64("ReportingYear") {
-		return validation(msgFinYear)
+	// A reporting year or period sent must be the entry date's; a PUT that moves the date to another year (or
+	// sends a null year, as a client re-saving everything does) is refused.
+	for _, k := range []struct{ field, per string }{{"ReportingYear", "FinYear"}, {"ReportingPeriod", "FinPeriod"}} {
+		if (in.has(k.field) || (!isNew && k.field == "ReportingYear")) && e.i64(k.field) != p.i64(k.per) {
+			return validation(msgFinYear)
+		}
 	}
 	e["ReportingYear"], e["ReportingPeriod"] = p["FinYear"], p["FinPeriod"]
+	if err := sd.currency(d, j, e, in, isNew, entryDate); err != nil {
+		return err
+	}
 	pcCode := e.str("PaymentCondition")
 	if strings.TrimSpace(pcCode) == "" {
 		pcCode = acc.str(sd.accountPC)
@@ -234,6 +308,11 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 		if dr == nil {
 			return validation("Ongeldige referentie: Document")
 		}
+		// A document belongs to one financial entry (its FinancialTransactionEntryID); linking it to a second is
+		// refused (reconstructed: Exact's answer is not documented).
+		if linked, ok := dr["FinancialTransactionEntryID"].(string); ok && linked != e.str("EntryID") {
+			return validation(fmt.Sprintf("Document %d is al gekoppeld aan een andere boeking.", dr.i64("HID")))
+		}
 		e["DocumentNumber"], e["DocumentSubject"] = dr["HID"], dr["Subject"]
 	} else {
 		e["DocumentNumber"], e["DocumentSubject"] = nil, nil
@@ -244,7 +323,7 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 		}
 	}
 	if e["EntryNumber"] == nil {
-		n, err := sd.nextEntryNumber(d, journal, entryDate.Year())
+		n, err := nextNumber(d, sd.header, journal, int(p.i64("FinYear")))
 		if err != nil {
 			return err
 		}
@@ -253,17 +332,28 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 	if e["InvoiceNumber"] == nil {
 		e["InvoiceNumber"] = e["EntryNumber"]
 	}
-	total, vat := decimal.Zero, decimal.Zero
+	rate := e.dec("Rate")
+	foreign := e.str("Currency") != divisionCurrency
+	netFC, vatFC, netDC, vatDC := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
 	for i, l := range lines {
-		total = total.Add(l.dec("AmountFC"))
-		vat = vat.Add(l.dec("VATAmountFC"))
+		if foreign && l["_dcOnly"] == true {
+			return validation("Verplicht: Bedrag in valuta (AmountFC) bij een boeking in " + e.str("Currency"))
+		}
+		l["AmountDC"] = round2(l.dec("AmountFC").Mul(rate))
+		l["VATAmountDC"] = round2(l.dec("VATAmountFC").Mul(rate))
+		l["VATBaseAmountDC"] = l["AmountDC"]
+		netFC, netDC = netFC.Add(l.dec("AmountFC")), netDC.Add(l.dec("AmountDC"))
+		if l["_charged"] != true {
+			vatFC, vatDC = vatFC.Add(l.dec("VATAmountFC")), vatDC.Add(l.dec("VATAmountDC"))
+		}
 		l["LineNumber"] = int64(i + 1)
 	}
-	gross := total.Add(vat)
-	e["AmountFC"], e["AmountDC"] = gross, gross
-	e["VATAmountFC"], e["VATAmountDC"] = vat, vat
+	// The header's VAT is the VAT owed with the entry: a charged (reverse-charge) line's VAT is on the lines and
+	// in the VAT return, not in the total nor in the payment term.
+	e["AmountFC"], e["AmountDC"] = netFC.Add(vatFC), netDC.Add(vatDC)
+	e["VATAmountFC"], e["VATAmountDC"] = vatFC, vatDC
 	typ := sd.typeNormal
-	if gross.IsNegative() {
+	if e.dec("AmountFC").IsNegative() {
 		typ = sd.typeCredit
 	}
 	e["Type"], e["TypeDescription"] = typ, sd.typeDescs[typ]
@@ -275,12 +365,77 @@ func (sd *side) finishHeader(s *Server, d *division, e record, lines []record, i
 	return nil
 }
 
+// currency checks the entry's currency against the division's currencies and the journal, and settles its rate:
+// 1 in the division's currency (another rate sent is refused), else the rate sent or the division's exchange
+// rate on the entry date.
+func (sd *side) currency(d *division, j, e record, in *input, isNew bool, date time.Time) error {
+	cur := strings.ToUpper(strings.TrimSpace(e.str("Currency")))
+	if cur == "" {
+		cur = divisionCurrency
+	}
+	c := d.findCode("general/Currencies", cur)
+	if c == nil {
+		return validation("Ongeldige referentie: Valuta")
+	}
+	cur = c.str("Code")
+	if cur != strings.TrimSpace(j.str("Currency")) && !j.boolean("AllowVariableCurrency") {
+		return validation(fmt.Sprintf("Valuta %s is niet toegestaan in dagboek %s.", cur, strings.TrimSpace(j.str("Code"))))
+	}
+	e["Currency"] = cur
+	rate, sent := e["Rate"].(decimal.Decimal)
+	sent = sent && in.has("Rate")
+	if in.has("Rate") && !sent {
+		return validation("Verplicht: Koers")
+	}
+	switch {
+	case cur == divisionCurrency:
+		if sent && !rate.Equal(decimal.NewFromInt(1)) {
+			return validation("Ongeldige waarde: Koers (" + rate.String() + ") bij een boeking in " + divisionCurrency)
+		}
+		rate = decimal.NewFromInt(1)
+	case sent:
+		if !rate.IsPositive() {
+			return validation("Ongeldige waarde: Koers (" + rate.String() + ")")
+		}
+	case isNew || in.has("Currency") || in.has("EntryDate") || !rate.IsPositive():
+		r, ok := d.exchangeRate(cur, date)
+		if !ok {
+			return validation(fmt.Sprintf("Geen wisselkoers voor %s op %s.", cur, date.Format("02-01-2006")))
+		}
+		rate = r
+	}
+	e["Rate"] = rate
+	return nil
+}
+
+// afterWrite applies what a stored entry changes elsewhere: its document points back at it, and with
+// AutoRelationRoles its account takes the role.
+func (sd *side) afterWrite(s *Server, d *division, e record) {
+	if doc := d.get("documents/Documents", e.str("Document")); doc != nil && doc["FinancialTransactionEntryID"] == nil {
+		doc["FinancialTransactionEntryID"] = e["EntryID"]
+		s.touch(d, doc)
+	}
+	acc := d.get("crm/Accounts", e.str(sd.party))
+	if acc == nil || sd.hasRole(acc) {
+		return
+	}
+	if sd == sales {
+		acc["Status"], acc["IsSales"], acc["StatusSince"] = "C", true, s.today()
+		if acc["CustomerSince"] == nil {
+			acc["CustomerSince"] = s.today()
+		}
+	} else {
+		acc["IsSupplier"], acc["IsPurchase"] = true, true
+	}
+	s.touch(d, acc)
+}
+
 func (sd *side) createEntry(s *Server, d *division, in *input) (record, error) {
-	e := record{"Status": int64(20), "StatusDescription": "Open", "Currency": "EUR", "Rate": decimal.NewFromInt(1),
+	e := record{"Status": int64(20), "StatusDescription": "Open", "Currency": divisionCurrency, "Rate": decimal.NewFromInt(1),
 		"Reversal": false, "ProcessNumber": int64(0)}
 	applyWritable(registry[strings.ToLower(sd.header)], e, in)
-	if id, ok := e["EntryID"].(string); ok {
-		if d.get(sd.header, id) != nil || d.get(sales.header, id) != nil || d.get(purchase.header, id) != nil {
+	if id, ok := e["EntryID"].(string); ok && s.opts.EntryIDPolicy == EntryIDHonour {
+		if d.get(sales.header, id) != nil || d.get(purchase.header, id) != nil || d.get(tableBankEntries, id) != nil {
 			return nil, validation("Gegeven bestaat reeds.")
 		}
 	} else {
@@ -313,7 +468,7 @@ func (sd *side) createEntry(s *Server, d *division, in *input) (record, error) {
 			subject = "Inkoopfactuur " + strconv.FormatInt(e.i64("EntryNumber"), 10)
 		}
 		doc := record{"ID": newGUID(), "Subject": subject, "Type": int64(20), "TypeDescription": "Purchase invoice",
-			"Account": e[sd.party], "AccountName": e[sd.partyName], "DocumentDate": e["EntryDate"], "Currency": "EUR",
+			"Account": e[sd.party], "AccountName": e[sd.partyName], "DocumentDate": e["EntryDate"], "Currency": e["Currency"],
 			"FinancialTransactionEntryID": e["EntryID"], "HID": d.nextHID(), "HasEmptyBody": true,
 			"SendMethod": int64(0), "InheritShare": false}
 		if acc := d.get("crm/Accounts", e.str(sd.party)); acc != nil {
@@ -329,6 +484,7 @@ func (sd *side) createEntry(s *Server, d *division, in *input) (record, error) {
 		s.stamp(d, l)
 		d.put(sd.lines, "ID", l)
 	}
+	sd.afterWrite(s, d, e)
 	sd.syncTerms(s, d, e)
 	return e, nil
 }
@@ -344,15 +500,19 @@ func (sd *side) entryLines(d *division, entryID string) []record {
 	return out
 }
 
-// editable refuses changes to entries whose payment terms are matched.
+// editable refuses any change (PUT of the header, a line posted, changed or deleted, the entry deleted) to an
+// entry that is processed (Status 50), whose payment terms are (partly) matched, or whose period is closed.
 func (sd *side) editable(d *division, e record) error {
 	if e.i64("Status") != 20 {
-		return validation("Reeds verwerkt.")
+		return validation(msgProcessed)
 	}
 	for _, t := range d.tables[tableTerms] {
 		if t["TransactionEntryID"] == e["EntryID"] && t.i64("Status") == 50 {
-			return validation("Reeds verwerkt.")
+			return validation(msgMatched)
 		}
+	}
+	if d.periodClosed(e.i64("ReportingYear"), e.i64("ReportingPeriod")) {
+		return validation(msgFinYear)
 	}
 	return nil
 }
@@ -406,14 +566,26 @@ func (sd *side) updateEntry(s *Server, d *division, rec record, in *input) error
 	if err := sd.finishHeader(s, d, next, lines, in, false); err != nil {
 		return err
 	}
+	if old, ok := rec["Document"].(string); ok && old != next.str("Document") {
+		unlinkDocument(s, d, old, rec.str("EntryID"))
+	}
 	s.touch(d, next)
 	d.put(sd.header, "EntryID", next)
 	for _, l := range lines {
 		s.touch(d, l)
 		d.put(sd.lines, "ID", l)
 	}
+	sd.afterWrite(s, d, next)
 	sd.syncTerms(s, d, next)
 	return nil
+}
+
+// unlinkDocument clears a document's FinancialTransactionEntryID when it points at entryID.
+func unlinkDocument(s *Server, d *division, docID, entryID string) {
+	if doc := d.get("documents/Documents", docID); doc != nil && doc["FinancialTransactionEntryID"] == entryID {
+		doc["FinancialTransactionEntryID"] = nil
+		s.touch(d, doc)
+	}
 }
 
 func (sd *side) removeEntry(s *Server, d *division, rec record) error {
@@ -429,6 +601,12 @@ func (sd *side) removeEntry(s *Server, d *division, rec record) error {
 		if t["TransactionEntryID"] == id {
 			delete(d.tables[tableTerms], k)
 			s.logDeleted(d, 10, k)
+		}
+	}
+	for _, doc := range d.tables["documents/Documents"] {
+		if doc["FinancialTransactionEntryID"] == id {
+			doc["FinancialTransactionEntryID"] = nil
+			s.touch(d, doc)
 		}
 	}
 	delete(d.tables[sd.header], id)
@@ -453,13 +631,19 @@ func (sd *side) createLine(s *Server, d *division, in *input) (record, error) {
 	if err := sd.buildLine(d, l); err != nil {
 		return nil, err
 	}
-	lines := append(sd.entryLines(d, entryID), l)
+	var lines []record
+	for _, o := range sd.entryLines(d, entryID) {
+		lines = append(lines, o.clone())
+	}
+	lines = append(lines, l)
 	next := e.clone()
-	if err := sd.finishHeader(s, d, next, lines, &input{vals: map[string]any{}, set: map[string]bool{}}, false); err != nil {
+	if err := sd.finishHeader(s, d, next, lines, noInput(), false); err != nil {
 		return nil, err
 	}
 	s.stamp(d, l)
-	d.put(sd.lines, "ID", l)
+	for _, o := range lines {
+		d.put(sd.lines, "ID", o)
+	}
 	s.touch(d, next)
 	d.put(sd.header, "EntryID", next)
 	sd.syncTerms(s, d, next)
@@ -471,15 +655,15 @@ func (sd *side) updateLine(s *Server, d *division, rec record, in *input) error 
 	if e == nil {
 		return validation("Ongeldige referentie: Boeking")
 	}
-	upd := &input{vals: map[string]any{}, set: map[string]bool{}}
+	if err := sd.editable(d, e); err != nil {
+		return err
+	}
 	l := rec.clone()
 	if in.has("VATAmountFC") {
 		delete(l, "_vatAuto")
 	}
+	delete(in.vals, "EntryID") // a line does not move to another entry
 	applyWritable(registry[strings.ToLower(sd.lines)], l, in)
-	if err := sd.editable(d, e); err != nil {
-		return err
-	}
 	if err := sd.buildLine(d, l); err != nil {
 		return err
 	}
@@ -488,15 +672,19 @@ func (sd *side) updateLine(s *Server, d *division, rec record, in *input) error 
 		if o["ID"] == l["ID"] {
 			lines = append(lines, l)
 		} else {
-			lines = append(lines, o)
+			lines = append(lines, o.clone())
 		}
 	}
 	next := e.clone()
-	if err := sd.finishHeader(s, d, next, lines, upd, false); err != nil {
+	if err := sd.finishHeader(s, d, next, lines, noInput(), false); err != nil {
 		return err
 	}
-	s.touch(d, l)
-	d.put(sd.lines, "ID", l)
+	for _, o := range lines {
+		if o["ID"] == l["ID"] {
+			s.touch(d, o)
+		}
+		d.put(sd.lines, "ID", o)
+	}
 	s.touch(d, next)
 	d.put(sd.header, "EntryID", next)
 	sd.syncTerms(s, d, next)
@@ -514,139 +702,23 @@ func (sd *side) removeLine(s *Server, d *division, rec record) error {
 	var lines []record
 	for _, o := range sd.entryLines(d, e.str("EntryID")) {
 		if o["ID"] != rec["ID"] {
-			lines = append(lines, o)
+			lines = append(lines, o.clone())
 		}
 	}
 	if len(lines) == 0 {
 		return validation("Verplicht: " + sd.linesNav)
 	}
 	next := e.clone()
-	if err := sd.finishHeader(s, d, next, lines, &input{vals: map[string]any{}, set: map[string]bool{}}, false); err != nil {
+	if err := sd.finishHeader(s, d, next, lines, noInput(), false); err != nil {
 		return err
 	}
 	delete(d.tables[sd.lines], rec.str("ID"))
 	s.logDeleted(d, 1, rec.str("ID"))
+	for _, o := range lines {
+		d.put(sd.lines, "ID", o)
+	}
 	s.touch(d, next)
 	d.put(sd.header, "EntryID", next)
 	sd.syncTerms(s, d, next)
-	return nil
-}
-
-// ---- cash flow -----------------------------------------------------------
-
-// syncTerms creates or refreshes the open payment term of an entry (entries
-// with matched terms cannot change, see editable).
-func (sd *side) syncTerms(s *Server, d *division, e record) {
-	var t record
-	for _, o := range d.tables[tableTerms] {
-		if o["TransactionEntryID"] == e["EntryID"] {
-			t = o
-		}
-	}
-	isNew := t == nil
-	if isNew {
-		t = record{"ID": newGUID(), "EntryID": newGUID(), "LineType": sd.lineType, "Status": int64(20), "IsFullyPaid": false,
-			"EndDate": nil, "LastPaymentDate": nil, "Source": int64(1), "TransactionIsReversal": false, "_hid": d.nextHID()}
-	}
-	acc := d.get("crm/Accounts", e.str(sd.party))
-	gl := d.findCode("financial/GLAccounts", sd.controlGL)
-	t["Account"], t["AccountCode"], t["AccountName"] = e[sd.party], acc["Code"], acc["Name"]
-	t["AmountDC"], t["AmountFC"] = e["AmountDC"], e["AmountFC"]
-	t["TransactionAmountDC"], t["TransactionAmountFC"] = e["AmountDC"], e["AmountFC"]
-	t["Currency"], t["Description"], t["DueDate"], t["TransactionDueDate"] = e["Currency"], e["Description"], e["DueDate"], e["DueDate"]
-	t["EntryDate"], t["InvoiceDate"], t["EntryNumber"], t["InvoiceNumber"] = e["EntryDate"], e["EntryDate"], e["EntryNumber"], e["InvoiceNumber"]
-	t["Journal"], t["JournalDescription"], t["PaymentCondition"], t["PaymentConditionDescription"] = e["Journal"], e["JournalDescription"], e["PaymentCondition"], e["PaymentConditionDescription"]
-	t["PaymentMethod"], t["PaymentReference"], t["YourRef"] = e["PaymentConditionPaymentMethod"], e["PaymentReference"], e["YourRef"]
-	t["TransactionEntryID"], t["TransactionType"] = e["EntryID"], e["Type"]
-	if gl != nil {
-		t["GLAccount"], t["GLAccountCode"] = gl["ID"], gl["Code"]
-	}
-	if lines := sd.entryLines(d, e.str("EntryID")); len(lines) > 0 {
-		t["TransactionID"] = lines[0]["ID"]
-	}
-	if isNew {
-		s.stamp(d, t)
-	} else {
-		s.touch(d, t)
-	}
-	d.put(tableTerms, "ID", t)
-}
-
-func updateTerm(s *Server, d *division, rec record, in *input) error {
-	next := rec.clone()
-	for _, k := range []string{"Description", "PaymentMethod", "PaymentReference"} {
-		if in.has(k) {
-			next[k] = in.vals[k]
-		}
-	}
-	s.touch(d, next)
-	d.put(tableTerms, "ID", next)
-	return nil
-}
-
-// ErrNoOpenTerms is returned by RecordPayment when nothing is open.
-var ErrNoOpenTerms = errors.New("exacttest: no open payment terms for this entry")
-
-// RecordPayment matches a bank payment against the open payment terms of a
-// sales or purchase entry (what an accountant does when reconciling): terms
-// are settled oldest due date first; a term paid in part is split into a
-// matched row (Status 50) and an open remainder row with a new EntryID.
-// amount has the sign of the entry (negative for credit notes) and may not
-// exceed the open amount.
-func (s *Server) RecordPayment(division int, entryID string, amount decimal.Decimal, date time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.divs[division]
-	if d == nil {
-		return fmt.Errorf("exacttest: unknown division %d", division)
-	}
-	id, ok := parseGuid(entryID)
-	if !ok {
-		return fmt.Errorf("exacttest: bad entry id %q", entryID)
-	}
-	var open []record
-	total := decimal.Zero
-	for _, t := range d.tables[tableTerms] {
-		if t["TransactionEntryID"] == id && t.i64("Status") == 20 {
-			open = append(open, t)
-			total = total.Add(t.dec("AmountDC"))
-		}
-	}
-	if len(open) == 0 {
-		return ErrNoOpenTerms
-	}
-	if amount.IsZero() || amount.Sign() != total.Sign() || amount.Abs().GreaterThan(total.Abs()) {
-		return fmt.Errorf("exacttest: payment %s does not fit the open amount %s", amount, total)
-	}
-	sort.Slice(open, func(i, j int) bool {
-		if c := open[i].tm("DueDate").Compare(open[j].tm("DueDate")); c != 0 {
-			return c < 0
-		}
-		return open[i].i64("_hid") < open[j].i64("_hid")
-	})
-	day := time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC)
-	left := amount.Abs()
-	for _, t := range open {
-		if left.IsZero() {
-			break
-		}
-		amt := t.dec("AmountDC")
-		if left.GreaterThanOrEqual(amt.Abs()) {
-			left = left.Sub(amt.Abs())
-		} else {
-			part := left.Mul(decimal.NewFromInt(int64(amt.Sign())))
-			rest := amt.Sub(part)
-			rem := t.clone()
-			rem["ID"], rem["EntryID"], rem["_hid"] = newGUID(), newGUID(), d.nextHID()
-			rem["AmountDC"], rem["AmountFC"] = rest, rest
-			rem["LastPaymentDate"] = day
-			s.stamp(d, rem)
-			d.put(tableTerms, "ID", rem)
-			t["AmountDC"], t["AmountFC"] = part, part
-			left = decimal.Zero
-		}
-		t["Status"], t["IsFullyPaid"], t["EndDate"], t["LastPaymentDate"] = int64(50), true, day, day
-		s.touch(d, t)
-	}
 	return nil
 }

@@ -243,8 +243,8 @@ func TestSamplesShape(t *testing.T) {
 		if keysOf(ours2) != keysOf(p2) {
 			t.Errorf("page 2 keys: got %s, want %s (tok %s)", keysOf(ours2), keysOf(p2), u.Query().Get("$skiptoken"))
 		}
-		if n := len(ours2["results"].([]any)); n != 19 {
-			t.Errorf("page 2: got %d rows, want 19 (79 GL accounts)", n)
+		if n := len(ours2["results"].([]any)); n != 20 {
+			t.Errorf("page 2: got %d rows, want 20 (80 GL accounts)", n)
 		}
 	})
 	t.Run("posts", func(t *testing.T) {

@@ -1,31 +1,36 @@
 package exacttest
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
 )
 
-// seed fills a division with a new Dutch administration.
+// The seeded administration (every division when Options.Seed is on), in the codes a test or a person uses:
+//
+//	VAT codes (vat/VATCodes, 3-char padded):
+//	  "0  " 0% btw                         B (0 %, base only)  sales and purchase
+//	  "1  " Verkopen laag, 9%              E                   sales
+//	  "2  " Verkopen hoog, 21%             E                   sales
+//	  "4  " Inkopen hoog, 21%              E                   purchase
+//	  "5  " Inkopen laag, 9%               E                   purchase
+//	  "6  " Verkopen binnen de EU, 0%      B (0 %, ICP listing L) sales: intra-EU supply
+//	  "7  " Inkopen verlegd hoog, 21%      E, Charged           purchase: reverse charge — the 21 % is computed on
+//	                                                              each line for the VAT return (to pay and to claim)
+//	                                                              but is not part of the entry total nor the payable
+//	G/L accounts: 1000 Bank (12), 1100 Debiteuren (20), 1500 Te betalen btw (24), 1520 Te vorderen btw (24),
+//	  1600 Crediteuren (22), 4000 Algemene kosten (120), 7000 Inkoopwaarde van de omzet (111), 8000 Omzet hoog (110),
+//	  8010 Omzet laag (110), 8100 Omzet binnen de EU (110, VAT 6).
+//	Journals: 20 Bank (12), 60 Inkoopboek (22), 70 Verkoopboek (20), 90 Memoriaal (90); all in EUR, 20/60/70 allow
+//	  another currency of the division.
+//	Currencies (general/Currencies): EUR (the division's), USD, GBP; exchange rates (financial/ExchangeRates, EUR per
+//	  unit, from 2025-01-01): USD 0.92, GBP 1.17. Any other currency is refused.
+//	Payment conditions: 00 Contant, 14, 30, 60 dagen. Financial periods: months of 2025 … max(2027, next year), open.
+//	Document types: 10 Sales invoice, 20 Purchase invoice, 55 Miscellaneous, 183 General Attachment.
 func (s *Server) seed(d *division) {
 	pct := func(p string) decimal.Decimal { return decimal.RequireFromString(p) }
-	for _, v := range []struct {
-		code, desc, typ, tt string
-		pct                 decimal.Decimal
-	}{
-		{"0  ", "0% btw", "B", "B", pct("0")},
-		{"1  ", "Verkopen laag, 9%", "E", "S", pct("0.09")},
-		{"2  ", "Verkopen hoog, 21%", "E", "S", pct("0.21")},
-		{"4  ", "Inkopen hoog, 21%", "E", "P", pct("0.21")},
-		{"5  ", "Inkopen laag, 9%", "E", "P", pct("0.09")},
-	} {
-		rec := record{"ID": newGUID(), "Code": v.code, "Description": v.desc, "Type": v.typ, "VATTransactionType": v.tt,
-			"Percentage": v.pct, "CalculationBasis": int64(1), "Charged": false, "EUSalesListing": "N", "IntraStat": false,
-			"IntrastatType": "N", "IsBlocked": false, "VatDocType": "P", "VatMargin": int64(0), "Country": "NL "}
-		s.stamp(d, rec)
-		d.put("vat/VATCodes", "ID", rec)
-	}
 	glTypes := map[int64]string{12: "Bank", 20: "Accounts receivable", 22: "Accounts payable", 24: "VAT",
 		110: "Revenue", 111: "Cost of goods", 120: "Other costs"}
 	for _, g := range []struct {
@@ -43,6 +48,7 @@ func (s *Server) seed(d *division) {
 		{"7000", "Inkoopwaarde van de omzet", 111, "4  ", "D", "W"},
 		{"8000", "Omzet hoog", 110, "2  ", "C", "W"},
 		{"8010", "Omzet laag", 110, "1  ", "C", "W"},
+		{"8100", "Omzet binnen de EU", 110, "6  ", "C", "W"},
 	} {
 		rec := record{"ID": newGUID(), "Code": g.code, "Description": g.desc, "Type": g.typ, "TypeDescription": glTypes[g.typ],
 			"BalanceSide": g.side, "BalanceType": g.bal, "Compress": false, "ExcludeVATListing": int64(0), "IsBlocked": false,
@@ -55,6 +61,27 @@ func (s *Server) seed(d *division) {
 		s.stamp(d, rec)
 		d.put("financial/GLAccounts", "ID", rec)
 	}
+	toPay, toClaim := d.findCode("financial/GLAccounts", "1500"), d.findCode("financial/GLAccounts", "1520")
+	for _, v := range []struct {
+		code, desc, typ, tt, listing string
+		pct                          decimal.Decimal
+		charged                      bool
+	}{
+		{"0  ", "0% btw", "B", "B", "N", pct("0"), false},
+		{"1  ", "Verkopen laag, 9%", "E", "S", "N", pct("0.09"), false},
+		{"2  ", "Verkopen hoog, 21%", "E", "S", "N", pct("0.21"), false},
+		{"4  ", "Inkopen hoog, 21%", "E", "P", "N", pct("0.21"), false},
+		{"5  ", "Inkopen laag, 9%", "E", "P", "N", pct("0.09"), false},
+		{"6  ", "Verkopen binnen de EU, 0%", "B", "S", "L", pct("0"), false},
+		{"7  ", "Inkopen verlegd hoog, 21%", "E", "P", "N", pct("0.21"), true},
+	} {
+		rec := record{"ID": newGUID(), "Code": v.code, "Description": v.desc, "Type": v.typ, "VATTransactionType": v.tt,
+			"Percentage": v.pct, "CalculationBasis": int64(0), "Charged": v.charged, "EUSalesListing": v.listing, "IntraStat": false,
+			"IntrastatType": "N", "IsBlocked": false, "VatDocType": "P", "VatMargin": int64(0), "Country": "NL ",
+			"GLToPay": toPay["ID"], "GLToPayCode": toPay["Code"], "GLToClaim": toClaim["ID"], "GLToClaimCode": toClaim["Code"]}
+		s.stamp(d, rec)
+		d.put("vat/VATCodes", "ID", rec)
+	}
 	bank := d.findCode("financial/GLAccounts", "1000")
 	for _, j := range []struct {
 		code, desc string
@@ -63,8 +90,9 @@ func (s *Server) seed(d *division) {
 		{"20", "Bank", 12}, {"60", "Inkoopboek", 22}, {"70", "Verkoopboek", 20}, {"90", "Memoriaal", 90},
 	} {
 		typeDesc := map[int64]string{12: "Bank", 20: "Sales", 22: "Purchase", 90: "General journal"}[j.typ]
+		variable := j.typ != 90
 		rec := record{"ID": newGUID(), "Code": j.code, "Description": j.desc, "Type": j.typ, "TypeDescription": typeDesc,
-			"Currency": "EUR", "AllowVariableCurrency": false, "AllowVariableExchangeRate": false}
+			"Currency": "EUR", "AllowVariableCurrency": variable, "AllowVariableExchangeRate": variable}
 		if j.typ == 12 {
 			rec["GLAccount"], rec["GLAccountCode"], rec["GLAccountDescription"] = bank["ID"], bank["Code"], bank["Description"]
 		}
@@ -82,6 +110,22 @@ func (s *Server) seed(d *division) {
 			"PaymentMethod": p.method, "DiscountPaymentDays": int64(0), "DiscountPercentage": zeroDec, "Percentage": zeroDec}
 		s.stamp(d, rec)
 		d.put("cashflow/PaymentConditions", "ID", rec)
+	}
+	for _, c := range []struct {
+		code, desc string
+		rate       string
+	}{
+		{"EUR", "Euro", ""}, {"USD", "US Dollar", "0.92"}, {"GBP", "Brits pond", "1.17"},
+	} {
+		d.put("general/Currencies", "Code", record{"Code": c.code, "Description": c.desc, "AmountPrecision": pct("0.01"),
+			"PricePrecision": pct("0.00001"), "Created": s.local(), "Modified": s.local()})
+		if c.rate == "" {
+			continue
+		}
+		rec := record{"ID": newGUID(), "Rate": pct(c.rate), "SourceCurrency": c.code, "SourceCurrencyDescription": c.desc,
+			"StartDate": time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), "TargetCurrency": "EUR", "TargetCurrencyDescription": "Euro"}
+		s.stamp(d, rec)
+		d.put("financial/ExchangeRates", "ID", rec)
 	}
 	lastYear := max(2027, s.now().Year()+1)
 	for y := 2025; y <= lastYear; y++ {
@@ -106,14 +150,14 @@ func (s *Server) seed(d *division) {
 	}
 }
 
-// ClosePeriod closes (or with closed=false reopens) a financial period, as
-// an accountant does after a VAT return.
-func (s *Server) ClosePeriod(division, year, period int, closed bool) {
+// ClosePeriod closes (or with closed=false reopens) a financial period, as an accountant does after a VAT
+// return: entries dated in a closed period are refused, and so is any change to an entry booked in one.
+func (s *Server) ClosePeriod(division, year, period int, closed bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.divs[division]
 	if d == nil {
-		return
+		return fmt.Errorf("exacttest: unknown division %d", division)
 	}
 	for _, p := range d.tables["financial/FinancialPeriods"] {
 		if p.i64("FinYear") == int64(year) && p.i64("FinPeriod") == int64(period) {
@@ -123,6 +167,8 @@ func (s *Server) ClosePeriod(division, year, period int, closed bool) {
 			}
 			p["Status"] = st
 			s.touch(d, p)
+			return nil
 		}
 	}
+	return fmt.Errorf("exacttest: division %d has no financial period %d/%d", division, year, period)
 }

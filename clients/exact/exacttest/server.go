@@ -69,6 +69,32 @@ type Options struct {
 	DivisionName string
 	// Logger receives one line per request (method, path, status); never tokens.
 	Logger *slog.Logger
+	// EntryIDPolicy is what a POST of a sales or purchase entry carrying its own EntryID does; Exact does not
+	// document it. The default, EntryIDIgnore, is the stricter one for a client that wants exactly-once: the
+	// EntryID sent is ignored and a new one assigned, so a client cannot rely on it. Tests change it with
+	// SetEntryIDPolicy.
+	EntryIDPolicy EntryIDPolicy
+	// AutoRelationRoles: an entry for an account that is not a customer (sales entry: Status "C") or not a
+	// supplier (purchase entry: IsSupplier) makes it one, as some remember Exact's web UI doing. Off (the default,
+	// the stricter reading, as Exact does not document it), such an entry is refused.
+	AutoRelationRoles bool
+}
+
+// EntryIDPolicy decides what the simulator does with a client-supplied EntryID on POST.
+type EntryIDPolicy int
+
+const (
+	// EntryIDIgnore assigns a new EntryID, whatever the client sent (default).
+	EntryIDIgnore EntryIDPolicy = iota
+	// EntryIDHonour keeps the client's EntryID and refuses a second entry with it: 500 "Gegeven bestaat reeds.".
+	EntryIDHonour
+)
+
+// SetEntryIDPolicy changes Options.EntryIDPolicy of a running server.
+func (s *Server) SetEntryIDPolicy(p EntryIDPolicy) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.EntryIDPolicy = p
 }
 
 // Faults are injected failures; see SetFaults.
@@ -231,6 +257,24 @@ func (s *Server) Calls() Counters {
 	return c
 }
 
+// Division is the number of calls to one division's API (every endpoint and method, downloads included; the
+// token endpoint is not a division's), e.g. the Exact calls one invoice sync made after a ResetCalls.
+func (c Counters) Division(division int) int {
+	n := 0
+	for k, v := range c.ByEndpoint {
+		if f := strings.Fields(k); len(f) == 3 && f[1] == strconv.Itoa(division) {
+			n += v
+		}
+	}
+	return n
+}
+
+// Endpoint is the number of calls of one method to one entity set of a division, e.g.
+// Endpoint("POST", 1234567, "salesentry/SalesEntries"); calls by key count under the entity set.
+func (c Counters) Endpoint(method string, division int, entitySet string) int {
+	return c.ByEndpoint[method+" "+strconv.Itoa(division)+" "+entitySet]
+}
+
 // ResetCalls zeroes the call counters.
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
@@ -339,6 +383,19 @@ func (r *response) errorFrom(err error) *response {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/sim/") {
+		// The accountant's side (admin.go): no faults, not an Exact call, not counted.
+		resp := s.handleAdmin(r)
+		for k, v := range resp.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.status)
+		_, _ = w.Write(resp.body)
+		if s.opts.Logger != nil {
+			s.opts.Logger.Info("exactsim admin", "method", r.Method, "path", r.URL.Path, "status", resp.status)
+		}
+		return
+	}
 	s.mu.Lock()
 	f := s.faults
 	down := f.Down

@@ -122,7 +122,7 @@ func TestWriteValidation(t *testing.T) {
 		{"attachment unknown document", "documents/DocumentAttachments", map[string]any{"Document": "00000000-0000-0000-0000-000000000001", "FileName": "a.pdf", "Attachment": "dGVzdA=="}, 500, "Ongeldige referentie: Document"},
 		{"GET-only endpoint", "vat/VATCodes", map[string]any{"Code": "1"}, 405, "does not support"},
 		{"GL account duplicate code", "financial/GLAccounts", map[string]any{"Code": "8000", "Description": "x", "Type": 110}, 500, "Gegeven bestaat reeds."},
-		{"GL account unknown type", "financial/GLAccounts", map[string]any{"Code": "8100", "Description": "x", "Type": 7}, 500, "Ongeldig grootboekrekeningtype"},
+		{"GL account unknown type", "financial/GLAccounts", map[string]any{"Code": "8999", "Description": "x", "Type": 7}, 500, "Ongeldig grootboekrekeningtype"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
