@@ -146,7 +146,7 @@ func (s *Server) processBankStatement(d *division, date time.Time, matches []Mat
 	}
 	p, err := d.period(day)
 	if err != nil {
-		return BankStatement{}, fmt.Errorf("exacttest: bank statement of %s: %w", day.Format(time.DateOnly), err)
+		return BankStatement{}, fmt.Errorf("exacttest: bank statement of %s: %s", day.Format(time.DateOnly), err.(*apiError).msg)
 	}
 	var res []resolvedMatch
 	used := map[string]decimal.Decimal{}
