@@ -24,11 +24,23 @@ func validationFault(model, method, msg string, notFound bool) *Fault {
 }
 
 // InvoicePDF returns the PDF of a move. Customer invoices and refunds: the
-// invoice_pdf_report_id attachment when set; otherwise (Odoo 17+) the Send &
-// Print wizard (17: account.move.send, 18+: account.move.send.wizard) is run
-// with download only and generates it (side effect: Odoo marks the invoice
-// sent). Vendor bills, and invoices on Odoo 16: the move's main attachment or
-// its first attachment (PDF preferred). No document fails with ErrNotFound.
+// invoice_pdf_report_id attachment when set (one read, no side effect);
+// otherwise (Odoo 17+) the Send & Print wizard is run to generate it, asking
+// for the PDF alone: no e-mail, no e-invoice (UBL/CII) documents. Its side
+// effects, by Odoo's source and (17) as observed: the PDF becomes an
+// ir.attachment of the move's invoice_pdf_report_file (hidden from attachment
+// searches) and its message_main_attachment_id, is_move_sent turns true, the
+// move's write_date moves (so it comes back in MovesChangedSince once), and 17
+// logs a tracking note in the chatter. 17 runs account.move.send
+// (checkbox_send_mail off, checkbox_download on, checkbox_ubl_cii_xml off);
+// 18 and later run account.move.send.wizard: 18 with no sending method at all
+// (any single method, "manual" included, is written on the partner as its
+// preferred invoice_sending_method when it has none, which changes the
+// partner and its default in the UI), 19 with the download alone ("manual";
+// 19 no longer writes the preference), and no extra EDIs. Vendor bills, and
+// invoices on Odoo 16: the move's main attachment or its first attachment
+// (PDF preferred; see BillDocument for bills). No document fails with
+// ErrNotFound.
 func (c *Client) InvoicePDF(ctx context.Context, moveID int64) (*Document, error) {
 	fields, err := c.existing(ctx, "account.move",
 		[]string{"id", "name", "move_type", "state", "invoice_pdf_report_id", "message_main_attachment_id"})
@@ -103,18 +115,24 @@ func (c *Client) readMoveHead(ctx context.Context, id int64, fields []any) (Move
 	return m, nil
 }
 
-// generateInvoicePDF runs the Send & Print wizard with download only and
+// generateInvoicePDF runs the Send & Print wizard for the PDF alone and
 // returns the invoice_pdf_report_id it set. 17 has account.move.send
-// (checkbox_send_mail off, checkbox_download on); 18 and later have one
-// account.move.send.wizard per move, whose sending_methods must be set to the
-// download alone ("manual"), or it would mail the partner by default.
+// (checkbox_send_mail off, checkbox_download on, checkbox_ubl_cii_xml off where
+// account_edi_ubl_cii is installed); 18 and later have one
+// account.move.send.wizard per move, whose sending_methods must be set, or it
+// would mail the partner by default: none on 18 (one method would be stored as
+// the partner's preference), the download alone on 19; extra_edis empty.
 func (c *Client) generateInvoicePDF(ctx context.Context, moveID int64) (int64, error) {
 	active := map[string]any{"active_model": "account.move", "active_ids": []int64{moveID}, "active_id": moveID}
 	wizard := "account.move.send"
-	wanted := map[string]any{"checkbox_send_mail": false, "checkbox_download": true}
-	if c.version.Major >= 18 {
+	wanted := map[string]any{"checkbox_send_mail": false, "checkbox_download": true, "checkbox_ubl_cii_xml": false}
+	switch {
+	case c.version.Major == 18:
 		wizard = "account.move.send.wizard"
-		wanted = map[string]any{"move_id": moveID, "sending_methods": []any{"manual"}}
+		wanted = map[string]any{"move_id": moveID, "sending_methods": []any{}, "extra_edis": []any{}}
+	case c.version.Major >= 19:
+		wizard = "account.move.send.wizard"
+		wanted = map[string]any{"move_id": moveID, "sending_methods": []any{"manual"}, "extra_edis": []any{}}
 	}
 	have, err := c.FieldsGet(ctx, wizard)
 	if err != nil {
@@ -145,6 +163,36 @@ func (c *Client) generateInvoicePDF(ctx context.Context, moveID int64) (int64, e
 			fmt.Sprintf("move %d (%s): no invoice_pdf_report_id after Send & Print", moveID, move.Name), true)
 	}
 	return move.InvoicePDFReport.ID, nil
+}
+
+// BillDocument returns the supplier's document of a vendor bill or refund: the
+// bill's main attachment (message_main_attachment_id: what the user uploaded or
+// a mail brought in; an attachment created over the API becomes it only through
+// ir.attachment.register_as_main_attachment), else the first PDF attached to
+// it, and nil without error when it has none. Generated field attachments
+// (res_field set) are not looked at. A move that is no vendor bill or refund is
+// a Validation fault.
+func (c *Client) BillDocument(ctx context.Context, moveID int64) (*Document, error) {
+	move, err := c.readMoveHead(ctx, moveID, []any{"id", "name", "move_type", "state", "message_main_attachment_id"})
+	if err != nil {
+		return nil, err
+	}
+	if !move.IsBill() && move.MoveType != "in_receipt" {
+		return nil, validationFault("account.move", "bill_document",
+			fmt.Sprintf("move %d (%s) is a %s, not a vendor bill or refund", moveID, move.Name, move.MoveType), false)
+	}
+	if move.MainAttachment.ID != 0 {
+		return c.attachment(ctx, move.MainAttachment.ID)
+	}
+	ids, err := c.Search(ctx, "ir.attachment", and(leaf("res_model", "=", "account.move"), leaf("res_id", "=", moveID),
+		leaf("mimetype", "=", "application/pdf")), SearchReadOptions{Order: "id asc", Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return c.attachment(ctx, ids[0])
 }
 
 // attachment reads one ir.attachment with its content.

@@ -615,6 +615,25 @@ func TestInvoicePDF(t *testing.T) {
 			if !bytes.HasPrefix(doc.Content, []byte("%PDF-")) || doc.Mimetype != "application/pdf" || doc.Filename == "" {
 				t.Errorf("invoice PDF: got filename=%q mimetype=%q content=%q…", doc.Filename, doc.Mimetype, doc.Content[:min(8, len(doc.Content))])
 			}
+			// The side effects of Send & Print, as Odoo's: the PDF is the main attachment, the move is marked sent;
+			// no e-mail method is stored on the partner (18 would store a single method as its preference).
+			recs, err := e.c.Read(ctx, "account.move", []int64{inv.ID}, []string{"is_move_sent", "message_main_attachment_id", "invoice_pdf_report_id"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := odoo.NewDecoder(recs[0])
+			if !d.Bool("is_move_sent") || d.Many2One("message_main_attachment_id").ID != doc.AttachmentID || d.Many2One("invoice_pdf_report_id").ID != doc.AttachmentID {
+				t.Errorf("after Send & Print: got %v, want sent with the PDF %d as main attachment", recs[0], doc.AttachmentID)
+			}
+			if e.b.version >= 18 {
+				ps, err := e.c.Read(ctx, "res.partner", []int64{inv.Partner.ID}, []string{"invoice_sending_method"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m := ps[0]["invoice_sending_method"]; m != false {
+					t.Errorf("partner's invoice_sending_method after Send & Print: got %v, want it left unset", m)
+				}
+			}
 			// The second time the stored report is read: no wizard.
 			e.srv.ResetCalls()
 			again, err := e.c.InvoicePDF(ctx, inv.ID)
@@ -655,6 +674,64 @@ func TestInvoicePDF(t *testing.T) {
 					t.Errorf("bill without attachment: got %v, want ErrNotFound", err)
 				}
 			}
+		}
+	})
+}
+
+func TestBillDocument(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		bills, _ := allPostedMoves(t, e.c, odoo.MoveFilter{Types: []string{odoo.MoveInInvoice}}, 50)
+		byRef := map[string]odoo.Move{}
+		for _, b := range bills {
+			byRef[b.Ref] = b
+		}
+		// The main attachment.
+		doc, err := e.c.BillDocument(ctx, byRef["F2026-0412"].ID)
+		if err != nil {
+			t.Fatalf("BillDocument: %v", err)
+		}
+		if doc == nil || doc.Filename != "F2026-0412.pdf" || !bytes.HasPrefix(doc.Content, []byte("%PDF-")) {
+			t.Fatalf("main attachment: got %+v", doc)
+		}
+		// None: nil without error.
+		bare := byRef["VM-7781"]
+		doc, err = e.c.BillDocument(ctx, bare.ID)
+		if err != nil || doc != nil {
+			t.Fatalf("bill without a document: got %+v, %v; want nil, nil", doc, err)
+		}
+		// An attachment that is not the main one: the first PDF, not an earlier image.
+		for i, att := range []struct{ name, mimetype, data string }{
+			{"photo.png", "image/png", "iVBORw0KGgo="},
+			{"VM-7781.pdf", "application/pdf", "JVBERi0xLjQKJSVFT0YK"},
+			{"later.pdf", "application/pdf", "JVBERi0xLjQKJSVFT0YK"},
+		} {
+			if _, err := e.c.Create(ctx, "ir.attachment", map[string]any{"name": att.name, "mimetype": att.mimetype, "datas": att.data,
+				"res_model": "account.move", "res_id": bare.ID}); err != nil {
+				t.Fatalf("attachment %d: %v", i, err)
+			}
+		}
+		doc, err = e.c.BillDocument(ctx, bare.ID)
+		if err != nil || doc == nil || doc.Filename != "VM-7781.pdf" {
+			t.Fatalf("bill with attachments: got %+v, %v; want VM-7781.pdf", doc, err)
+		}
+		// register_as_main_attachment makes another one the main attachment.
+		ids, err := e.c.Search(ctx, "ir.attachment", odoo.Domain{[]any{"name", "=", "later.pdf"}}, odoo.SearchReadOptions{})
+		if err != nil || len(ids) != 1 {
+			t.Fatalf("find later.pdf: %v %v", ids, err)
+		}
+		if _, err := e.c.Execute(ctx, "ir.attachment", "register_as_main_attachment", []any{ids}, nil); err != nil {
+			t.Fatalf("register_as_main_attachment: %v", err)
+		}
+		if doc, err = e.c.BillDocument(ctx, bare.ID); err != nil || doc == nil || doc.AttachmentID != ids[0] {
+			t.Errorf("after register_as_main_attachment: got %+v, %v; want attachment %d", doc, err, ids[0])
+		}
+		// A customer invoice is no bill.
+		invs, _ := allPostedMoves(t, e.c, odoo.MoveFilter{Types: []string{odoo.MoveOutInvoice}}, 50)
+		if _, err := e.c.BillDocument(ctx, invs[0].ID); !errors.Is(err, odoo.ErrValidation) {
+			t.Errorf("BillDocument of an invoice: got %v, want a validation error", err)
+		}
+		if _, err := e.c.BillDocument(ctx, 999999); !errors.Is(err, odoo.ErrNotFound) {
+			t.Errorf("BillDocument of a missing move: got %v, want ErrNotFound", err)
 		}
 	})
 }

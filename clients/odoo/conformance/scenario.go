@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -80,6 +81,7 @@ const (
 	StepRepost           = "post it again"
 	StepCancel           = "cancel the posted invoice"
 	StepBill             = "create and post a vendor bill"
+	StepBillDocument     = "vendor bill document"
 	StepDeletePosted     = "delete the posted bill"
 	StepBillWithoutDate  = "post a bill without invoice date"
 	StepCustomField      = "custom field"
@@ -184,6 +186,7 @@ func (r *run) steps() []step {
 		{StepRepost, r.repost},
 		{StepCancel, r.cancel},
 		{StepBill, r.createBill},
+		{StepBillDocument, r.billDocument},
 		{StepDeletePosted, r.deletePosted},
 		{StepBillWithoutDate, r.billWithoutDate},
 		{StepCustomField, r.customField},
@@ -642,6 +645,7 @@ func (r *run) moveFields(ctx context.Context) error {
 }
 
 func (r *run) invoicePDF(ctx context.Context) error {
+	var first *odoo.Document
 	for i := 0; i < 2; i++ { // generated, then reused
 		doc, err := r.c.InvoicePDF(ctx, r.invoice)
 		if err != nil {
@@ -650,6 +654,73 @@ func (r *run) invoicePDF(ctx context.Context) error {
 		if !strings.HasPrefix(string(doc.Content), "%PDF") {
 			r.surprise("invoice PDF %d: %d bytes without %%PDF", i, len(doc.Content))
 		}
+		if first == nil {
+			first = doc
+		} else if doc.AttachmentID != first.AttachmentID {
+			r.surprise("invoice PDF read again: attachment %d, want %d", doc.AttachmentID, first.AttachmentID)
+		}
+	}
+	// Send & Print's side effects: the PDF is the main attachment and the invoice is marked sent.
+	recs, err := r.c.Read(ctx, "account.move", []int64{r.invoice}, []string{"is_move_sent", "message_main_attachment_id", "invoice_pdf_report_id"})
+	if err != nil {
+		return err
+	}
+	d := odoo.NewDecoder(recs[0])
+	if !d.Bool("is_move_sent") || d.Many2One("message_main_attachment_id").ID != first.AttachmentID || d.Many2One("invoice_pdf_report_id").ID != first.AttachmentID {
+		r.surprise("after Send & Print: %v, want sent with attachment %d as main attachment and PDF report", recs[0], first.AttachmentID)
+	}
+	// The generated PDF is a field attachment: a plain search of the invoice's attachments does not see it.
+	ids, err := r.c.Search(ctx, "ir.attachment", odoo.Domain{[]any{"res_model", "=", "account.move"}, []any{"res_id", "=", r.invoice}}, odoo.SearchReadOptions{})
+	if err != nil {
+		return err
+	}
+	if len(ids) != 0 {
+		r.surprise("attachments of the invoice: %v, want none (the PDF has res_field set)", ids)
+	}
+	return nil
+}
+
+// conformancePDF is a small PDF standing for a supplier's bill.
+const conformancePDF = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n" +
+	"trailer << /Root 1 0 R >>\n%%EOF\n"
+
+// billDocument: a bill without attachments has no document (nil, no error); an attachment created over the API
+// is found as the first PDF, and register_as_main_attachment makes another one the main attachment.
+func (r *run) billDocument(ctx context.Context) error {
+	doc, err := r.c.BillDocument(ctx, r.bill)
+	if err != nil {
+		return err
+	}
+	if doc != nil {
+		r.surprise("document of a bill without attachments: got %s", doc.Filename)
+	}
+	var atts []int64
+	for _, name := range []string{"BILL-" + r.suffix + ".pdf", "BILL-" + r.suffix + "-scan.pdf"} {
+		id, err := r.c.Create(ctx, "ir.attachment", map[string]any{"name": name, "mimetype": "application/pdf",
+			"datas": base64.StdEncoding.EncodeToString([]byte(conformancePDF)), "res_model": "account.move", "res_id": r.bill})
+		if err != nil {
+			return err
+		}
+		atts = append(atts, id)
+	}
+	if doc, err = r.c.BillDocument(ctx, r.bill); err != nil {
+		return err
+	}
+	if doc == nil || doc.AttachmentID != atts[0] || string(doc.Content) != conformancePDF {
+		r.surprise("document of a bill with two PDFs: got %+v, want the first, %d", doc, atts[0])
+	}
+	if _, err := r.c.Execute(ctx, "ir.attachment", "register_as_main_attachment", []any{[]int64{atts[1]}}, nil); err != nil {
+		return err
+	}
+	if doc, err = r.c.BillDocument(ctx, r.bill); err != nil {
+		return err
+	}
+	if doc == nil || doc.AttachmentID != atts[1] {
+		r.surprise("document of a bill after register_as_main_attachment: got %+v, want %d", doc, atts[1])
+	}
+	_, err = r.c.BillDocument(ctx, r.invoice)
+	if !errors.Is(err, odoo.ErrValidation) {
+		r.surprise("BillDocument of a customer invoice: got %v, want a validation error", err)
 	}
 	return nil
 }

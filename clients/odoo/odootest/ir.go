@@ -21,6 +21,9 @@ func (s *Server) defineIR() {
 		fText("description"),
 	)
 	att.beforeCreate = attachmentPrepare
+	// mail's register_as_main_attachment(force=True): the attachment becomes its record's message_main_attachment_id.
+	// It returns None.
+	att.methods["register_as_main_attachment"] = methodSpec{Record: true, Params: []string{"force"}, Fn: registerMainAttachment}
 	att.beforeWrite = func(s *Server, e *env, r *record, vals map[string]any) error { return attachmentPrepare(s, e, vals) }
 	// Odoo hides field attachments (res_field set) from searches that do not mention res_field or id.
 	att.searchHook = func(e *env, dom []any) []any {
@@ -196,6 +199,33 @@ func without2(list []string, x string) []string {
 		}
 	}
 	return out
+}
+
+func registerMainAttachment(s *Server, e *env, m *model, ids []int64, p map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) != 1 {
+		return nil, valueError("Expected singleton: %s%s", m.Name, pyRepr(idList(ids)))
+	}
+	att := rs[0]
+	force := true
+	if f, ok := p["force"].(bool); ok {
+		force = f
+	}
+	target := s.models[asString(att.Vals["res_model"])]
+	if target == nil || target.field("message_main_attachment_id", s.opts.Version) == nil {
+		return nil, nil
+	}
+	r := target.recs[asInt(att.Vals["res_id"])]
+	if r == nil {
+		return nil, nil
+	}
+	if force || asInt(r.Vals["message_main_attachment_id"]) == 0 {
+		return nil, s.write(e, target, []int64{r.ID}, map[string]any{"message_main_attachment_id": att.ID})
+	}
+	return nil, nil
 }
 
 func attachmentPrepare(s *Server, e *env, vals map[string]any) error {

@@ -151,6 +151,7 @@ func (s *Server) defineModels() {
 		fM2O("property_account_receivable_id", "account.account").label("Account Receivable").companyDependent().fallback(accountOfType("asset_receivable")),
 		fM2O("property_account_payable_id", "account.account").label("Account Payable").companyDependent().fallback(accountOfType("liability_payable")),
 		fO2M("bank_ids", "res.partner.bank", "partner_id").label("Banks"),
+		fSel("invoice_sending_method", "manual|Download", "email|by Email").label("Invoice sending").companyDependent().versions(18, 0),
 		fBool("active"), fM2O("company_id", "res.company"), fM2O("user_id", "res.users").label("Salesperson"),
 	)
 	partner.displayName = func(s *Server, e *env, r *record) string { return partnerName(s, r) }

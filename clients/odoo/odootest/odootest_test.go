@@ -546,11 +546,14 @@ func TestInvoicePDF(t *testing.T) {
 			} else {
 				wid := r.must("account.move.send", "create", []any{map[string]any{"checkbox_send_mail": false, "checkbox_download": true}}, ctx)
 				r.must("account.move.send", "action_send_and_print", []any{[]any{wid}}, ctx)
-				got := r.readOne("account.move", id, "invoice_pdf_report_id", "is_move_sent")
+				got := r.readOne("account.move", id, "invoice_pdf_report_id", "is_move_sent", "message_main_attachment_id")
 				if got["is_move_sent"] != true {
 					t.Errorf("is_move_sent = %v", got["is_move_sent"])
 				}
 				attID = got["invoice_pdf_report_id"].([]any)[0].(int64)
+				if main, _ := got["message_main_attachment_id"].([]any); len(main) != 2 || main[0] != attID {
+					t.Errorf("message_main_attachment_id = %v, want the PDF %d (as real 17 sets it)", got["message_main_attachment_id"], attID)
+				}
 			}
 			att := r.readOne("ir.attachment", attID, "name", "datas", "mimetype", "res_model", "res_id")
 			if att["mimetype"] != "application/pdf" || att["res_model"] != "account.move" || att["res_id"] != id {
@@ -815,5 +818,43 @@ func TestSendWizardFrom18(t *testing.T) {
 	}
 	if url := fmt.Sprint(res); !strings.Contains(url, fmt.Sprintf("/account/download_invoice_attachments/%d", att)) {
 		t.Errorf("answer = %v, want the download URL of attachment %d", res, att)
+	}
+}
+
+// TestSendWizardPreferenceOn18: 18's wizard stores a single sending method as the partner's preference when it has
+// none (and the next wizard defaults to it); no method at all still renders the PDF and leaves the partner alone;
+// 19 never writes the preference.
+func TestSendWizardPreferenceOn18(t *testing.T) {
+	for _, v := range []int{18, 19} {
+		t.Run(fmt.Sprint(v), func(t *testing.T) {
+			s := NewServer(t, func(o *Options) { o.Version = v })
+			r := newRPC(t, s)
+			first := newInvoice(t, r, s, "out_invoice", 2, 50)
+			second := newInvoice(t, r, s, "out_invoice", 1, 20)
+			r.must("account.move", "action_post", []any{[]any{first, second}}, nil)
+			partner := r.readOne("account.move", first, "partner_id")["partner_id"].([]any)[0].(int64)
+			ctx := func(id int64) map[string]any {
+				return map[string]any{"context": map[string]any{"active_model": "account.move", "active_ids": []any{id}}}
+			}
+			none := r.must("account.move.send.wizard", "create", []any{map[string]any{"move_id": first, "sending_methods": []any{}}}, ctx(first))
+			if res := r.must("account.move.send.wizard", "action_send_and_print", []any{[]any{none}}, ctx(first)); fmt.Sprint(res) != "map[type:ir.actions.act_window_close]" {
+				t.Errorf("no sending method: answer %v, want the window closed", res)
+			}
+			if got := r.readOne("account.move", first, "invoice_pdf_report_id")["invoice_pdf_report_id"]; got == false {
+				t.Error("no sending method: no PDF")
+			}
+			if got := r.readOne("res.partner", partner, "invoice_sending_method")["invoice_sending_method"]; got != false {
+				t.Errorf("no sending method: partner preference %v, want unset", got)
+			}
+			manual := r.must("account.move.send.wizard", "create", []any{map[string]any{"move_id": second, "sending_methods": []any{"manual"}}}, ctx(second))
+			r.must("account.move.send.wizard", "action_send_and_print", []any{[]any{manual}}, ctx(second))
+			want := any(false)
+			if v == 18 {
+				want = "manual"
+			}
+			if got := r.readOne("res.partner", partner, "invoice_sending_method")["invoice_sending_method"]; got != want {
+				t.Errorf("download alone: partner preference %v, want %v", got, want)
+			}
+		})
 	}
 }

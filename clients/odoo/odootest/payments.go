@@ -52,6 +52,8 @@ func (s *Server) defineAccountPayment() {
 	send := s.newModel("account.move.send", "Account Move Send", "id",
 		fM2M("move_ids", "account.move").ro(), fBool("checkbox_send_mail").def(true).label("Email"),
 		fBool("checkbox_download").def(true).label("Download"), fM2O("company_id", "res.company").ro(),
+		// account_edi_ubl_cii (installed in the recorded 17 database): off unless the company sends UBL by default.
+		fBool("checkbox_ubl_cii_xml").def(false).label("Generate UBL/CII"),
 		fChar("mail_subject").label("Subject"), fText("mail_body").label("Contents"),
 	)
 	send.Transient = true
@@ -85,6 +87,7 @@ func (s *Server) defineAccountPayment() {
 		fM2O("move_id", "account.move").req(), fM2O("company_id", "res.company").ro(),
 		(&fieldDef{Name: "sending_methods", Type: "json", String: "Sending Methods"}),
 		(&fieldDef{Name: "sending_method_checkboxes", Type: "json", String: "Sending Method Checkboxes"}),
+		(&fieldDef{Name: "extra_edis", Type: "json", String: "Extra Edis"}),
 		(&fieldDef{Name: "alerts", Type: "json", String: "Alerts", Readonly: true}),
 	)
 	wiz.Transient = true
@@ -111,14 +114,26 @@ func (s *Server) defineAccountPayment() {
 		}
 		methods, ok := vals["sending_methods"].([]any)
 		if !ok {
-			// The default is the partner's preference: e-mail.
-			methods = []any{"email"}
+			// The default is the partner's preferred method, else e-mail.
+			pref := "email"
+			partners := s.models["res.partner"]
+			if p := partners.recs[asInt(mv.Vals["partner_id"])]; p != nil {
+				ce := *e
+				ce.company = asInt(mv.Vals["company_id"])
+				if m := asString(s.rawByName(&ce, partners, p, "invoice_sending_method")); m != "" {
+					pref = m
+				}
+			}
+			methods = []any{pref}
 		}
 		boxes := map[string]any{}
 		for _, m := range methods {
 			boxes[asString(m)] = map[string]any{"checked": true}
 		}
 		vals["sending_methods"] = methods
+		if len(methods) == 0 {
+			vals["sending_methods"] = false // a Json field stores an empty list as null
+		}
 		vals["sending_method_checkboxes"] = boxes
 		vals["company_id"] = mv.Vals["company_id"]
 		return nil
@@ -442,8 +457,8 @@ func actionSendAndPrint(s *Server, e *env, m *model, ids []int64, p map[string]a
 	return map[string]any{"type": "ir.actions.act_window_close"}, nil
 }
 
-// sendAndPrint is what both send wizards do to a move: render its PDF into invoice_pdf_report_id (once) and mark
-// it sent.
+// sendAndPrint is what both send wizards do to a move: render its PDF into invoice_pdf_report_id (once), make it
+// the main attachment, and mark the move sent.
 func (s *Server) sendAndPrint(e *env, mv *record) error {
 	s.inRecompute = true
 	defer func() { s.inRecompute = false }()
@@ -453,6 +468,7 @@ func (s *Server) sendAndPrint(e *env, mv *record) error {
 			return err
 		}
 		mv.Vals["invoice_pdf_report_id"] = att
+		mv.Vals["message_main_attachment_id"] = att
 	}
 	mv.Vals["is_move_sent"] = true
 	s.inRecompute = false
@@ -476,10 +492,23 @@ func actionSendAndPrintWizard(s *Server, e *env, m *model, ids []int64, _ map[st
 	if mv == nil {
 		return nil, missingError("account.move", []int64{asInt(w.Vals["move_id"])}, e.uid)
 	}
+	methods, _ := w.Vals["sending_methods"].([]any)
+	if s.opts.Version == 18 && len(methods) == 1 {
+		// 18's _update_preferred_settings: a single method becomes the partner's preferred one when it has none.
+		partners := s.models["res.partner"]
+		if p := partners.recs[asInt(mv.Vals["partner_id"])]; p != nil {
+			ce := *e
+			ce.company = asInt(mv.Vals["company_id"])
+			if asString(s.rawByName(&ce, partners, p, "invoice_sending_method")) == "" {
+				if err := s.write(&ce, partners, []int64{p.ID}, map[string]any{"invoice_sending_method": methods[0]}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if err := s.sendAndPrint(e, mv); err != nil {
 		return nil, err
 	}
-	methods, _ := w.Vals["sending_methods"].([]any)
 	for _, meth := range methods {
 		if meth == "manual" {
 			return map[string]any{"type": "ir.actions.act_url", "close": true,
