@@ -30,6 +30,17 @@
 //	-fault-token-body ""            body of that answer (JSON when it starts with '{')
 //	-fault-seed 1                   seed of the fault randomness
 //	-log false                      log one line per request (never tokens)
+//
+// Commands acting as the accountant on a running simulator (its -url defaults to $EXACT_BASE_URL, which make run
+// exports, else http://127.0.0.1:8090), e.g. a customer paying invoice 26700001:
+//
+//	exactsim pay -entry-number 26700001 -amount 121.00 [-date 2026-03-01] [-division N]
+//	exactsim credit -invoice-number 26700001 -credit-number 26700002
+//	exactsim unmatch -entry-number 26700001
+//	exactsim process -entry-number 26700001
+//	exactsim close-period -year 2026 -period 2 [-open]
+//
+// They post to the simulator's admin endpoints (/sim/…, see package exacttest).
 package main
 
 import (
@@ -54,15 +65,38 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "exactsim:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, out io.Writer) error {
+// run serves the simulator (no command, or serve) or runs one of the accountant's commands (see adminUsage).
+func run(ctx context.Context, args []string, out io.Writer, getenv func(string) string) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "serve":
+			return serve(ctx, args[1:], out)
+		case "help":
+			fmt.Fprintln(out, "exactsim [serve] [flags]: run the Exact Online simulator (exactsim -h lists the flags)")
+			fmt.Fprintln(out)
+			fmt.Fprintln(out, adminUsage)
+			return nil
+		}
+		return runAdmin(ctx, args[0], args[1:], out, getenv)
+	}
+	return serve(ctx, args, out)
+}
+
+func serve(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("exactsim", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintln(out, "Usage: exactsim [serve] [flags]")
+		fs.PrintDefaults()
+		fmt.Fprintln(out)
+		fmt.Fprintln(out, adminUsage)
+	}
 	var o exacttest.Options
 	var f exacttest.Faults
 	addr := fs.String("addr", "127.0.0.1:8090", "listen address")

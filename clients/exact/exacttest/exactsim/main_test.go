@@ -14,7 +14,7 @@ func TestRunServesAndStops(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-divisions", "1234567,7654321", "-minutely-limit", "5"}, pw)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-divisions", "1234567,7654321", "-minutely-limit", "5"}, pw, noEnv)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -43,6 +43,8 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 }
 
+func noEnv(string) string { return "" }
+
 func TestRunRejectsBadFlags(t *testing.T) {
 	tests := [][]string{
 		{"-divisions", "abc"},
@@ -50,7 +52,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			if err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard); err == nil {
+			if err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), io.Discard, noEnv); err == nil {
 				t.Error("got nil error, want one")
 			}
 		})
@@ -62,7 +64,7 @@ func TestRunHelpIsNotAnError(t *testing.T) {
 	for _, arg := range []string{"-h", "--help"} {
 		t.Run(arg, func(t *testing.T) {
 			var out strings.Builder
-			if err := run(context.Background(), []string{arg}, &out); err != nil {
+			if err := run(context.Background(), []string{arg}, &out, noEnv); err != nil {
 				t.Errorf("run(%s) = %v, want nil", arg, err)
 			}
 			if !strings.Contains(out.String(), "-addr") || !strings.Contains(out.String(), "-fault-token-status") {
