@@ -217,11 +217,11 @@ func (m MappedEntry) Hash() string {
 	}
 	h := m.Header
 	payload := struct {
-		Purchase                                                                  bool
+		Purchase                                                                 bool
 		Journal, EntryDate, DueDate, PaymentCondition, PaymentReference, YourRef string
-		Description, Currency                                                     string
-		Rate                                                                      *string
-		Lines                                                                     []line
+		Description, Currency                                                    string
+		Rate                                                                     *string
+		Lines                                                                    []line
 	}{Purchase: m.Purchase, Journal: h.Journal, EntryDate: dateSent(h.EntryDate), DueDate: dateSent(h.DueDate),
 		PaymentCondition: h.PaymentCondition, PaymentReference: h.PaymentReference, YourRef: h.YourRef,
 		Description: h.Description, Currency: h.Currency, Rate: amountSent(m.Rate)}
@@ -627,8 +627,8 @@ func (m *invoiceMapper) vatCode(tax int64) (ExactVAT, bool) {
 			sideEN, sideNL, otherEN, otherNL = "vendor bill", "inkoopfactuur", "sales", "verkoop"
 		}
 		m.add(issue{code: "invoice.vat_side",
-			en: fmt.Sprintf("Odoo tax %s is mapped to Exact VAT code %q, a %s code, on a %s", named(tax, rec.Name), code, otherEN, sideEN),
-			nl: fmt.Sprintf("Odoo-btw %s is gekoppeld aan Exact-btw-code %q, een %scode, op een %s", named(tax, rec.Name), code, otherNL, sideNL),
+			en:    fmt.Sprintf("Odoo tax %s is mapped to Exact VAT code %q, a %s code, on a %s", named(tax, rec.Name), code, otherEN, sideEN),
+			nl:    fmt.Sprintf("Odoo-btw %s is gekoppeld aan Exact-btw-code %q, een %scode, op een %s", named(tax, rec.Name), code, otherNL, sideNL),
 			fixEN: fmt.Sprintf("map the tax to a VAT code for %ss (or both): %s", sideEN, m.command(store.MapTax, tax)),
 			fixNL: fmt.Sprintf("koppel de btw aan een btw-code voor %s (of beide): %s", sideNL, m.command(store.MapTax, tax))})
 		return ExactVAT{}, false
