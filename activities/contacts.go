@@ -312,7 +312,7 @@ func EnsureWriteBackFields(ctx context.Context, oc *odoo.Client) error {
 			return fmt.Errorf("create the write-back field %s.%s: %w", ModelPartner, f.name, err)
 		}
 	}
-	return nil
+	return ensureMoveWriteBackFields(ctx, oc)
 }
 
 // writeBackPerCompany makes sure the write-back fields exist and tells whether they hold a value per company.

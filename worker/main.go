@@ -208,9 +208,25 @@ func register(w sdkworker.Registry, d *dependencies) {
 	w.RegisterWorkflow(workflows.SelfCheck)
 	w.RegisterWorkflow(workflows.SyncContact)
 	w.RegisterWorkflow(workflows.DetectContacts)
+	w.RegisterWorkflow(workflows.SyncInvoice)
 	w.RegisterActivity(&activities.Health{Store: d.store, Identity: d.identity})
 	w.RegisterActivity(&activities.Connections{Store: d.store, Temporal: d.temporal})
-	w.RegisterActivity(&activities.Contacts{Store: d.store, Clients: d.clients, Starter: d.starter()})
+	contacts := &activities.Contacts{Store: d.store, Clients: d.clients, Starter: d.starter()}
+	w.RegisterActivity(contacts)
+	w.RegisterActivity(&activities.Invoices{Contacts: contacts, Starter: d.invoiceStarter(), Partners: workflows.ContactSyncs{Client: d.temporal}})
+}
+
+// invoiceStarter starts invoice syncs through this worker's Temporal client.
+func (d *dependencies) invoiceStarter() activities.InvoiceStarter {
+	return invoiceStarterFunc(func(ctx context.Context, conn store.Connection, moveID int64) error {
+		return workflows.StartInvoiceSync(ctx, d.temporal, conn, moveID)
+	})
+}
+
+type invoiceStarterFunc func(ctx context.Context, conn store.Connection, moveID int64) error
+
+func (f invoiceStarterFunc) StartInvoiceSync(ctx context.Context, conn store.Connection, moveID int64) error {
+	return f(ctx, conn, moveID)
 }
 
 // starter starts contact syncs through this worker's Temporal client.

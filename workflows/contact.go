@@ -162,7 +162,7 @@ func syncContactOnce(ctx workflow.Context, in ContactInput) (ContactResult, erro
 func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 	class := activities.ErrorType(err)
 	var app *temporal.ApplicationError
-	if errors.As(err, &app) && class == "" {
+	if asApplicationError(err, &app) && class == "" {
 		class = app.Type()
 	}
 	state := StateFailed
@@ -187,6 +187,8 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 	setState(ctx, state, class)
 	return runFailure(err)
 }
+
+func asApplicationError(err error, app **temporal.ApplicationError) bool { return errors.As(err, app) }
 
 // runFailure is the error a run fails with, as the Web UI shows it at the top of the failed run: the activity's
 // reason and fix as the run's own message, once, with its type (and the Problem behind a data error as details),

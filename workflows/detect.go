@@ -22,6 +22,9 @@ type DetectInput struct {
 	FromStart bool
 	// Sweep is where a sweep continued as new goes on from.
 	Sweep []activities.NamedCursor
+	// InvoiceSweep is where a sweep of the invoices goes on from, once the partners are done (InvoicesOnly).
+	InvoiceSweep string `json:",omitempty"`
+	InvoicesOnly bool   `json:",omitempty"`
 }
 
 // DetectResult counts what a detector run did.
@@ -31,7 +34,12 @@ type DetectResult struct {
 	PartnerIDs []int64 // whose sync was started (or signalled)
 	Own        int     // changes that were the connector's own write-back, not synced again
 	Paused     bool
+	// MoveIDs are the invoices whose sync was started (or signalled).
+	MoveIDs []int64 `json:",omitempty"`
 }
+
+// versionDetectInvoices is the change that made the detector also detect invoices, after the partners.
+const versionDetectInvoices = "detect-invoices"
 
 // DetectContacts asks Odoo for partners (and bank accounts) changed since the stored cursors and starts one
 // SyncContact per commercial partner. The cursor advances only after the starts were accepted. A Schedule runs
@@ -39,6 +47,9 @@ type DetectResult struct {
 func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) {
 	var a *activities.Contacts
 	var res DetectResult
+	if in.InvoicesOnly {
+		return res, detectInvoices(ctx, in, &res)
+	}
 	sweep := in.Sweep
 	for res.Pages < maxDetectPages {
 		var page activities.ChangedPartners
@@ -65,6 +76,9 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		if in.FromStart {
 			sweep = page.Cursors
 			if !page.More {
+				if err := detectInvoices(ctx, in, &res); err != nil {
+					return res, err
+				}
 				detected(ctx, in)
 				return res, nil
 			}
@@ -86,8 +100,63 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		next.Sweep = sweep
 		return res, workflow.NewContinueAsNewError(ctx, DetectContacts, next)
 	}
+	if err := detectInvoices(ctx, in, &res); err != nil {
+		return res, err
+	}
 	detected(ctx, in)
 	return res, nil
+}
+
+// detectInvoices asks Odoo for invoices, bills and credit notes changed since the invoice cursor and starts one
+// SyncInvoice per move (a connection without a from-date or mapped journals costs no Odoo call). A sweep carries
+// its own cursor and continues as new when it is longer than one run.
+func detectInvoices(ctx workflow.Context, in DetectInput, res *DetectResult) error {
+	if workflow.GetVersion(ctx, versionDetectInvoices, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	var a *activities.Invoices
+	cursor := in.InvoiceSweep
+	for pages := 0; pages < maxDetectPages; pages++ {
+		var page activities.ChangedInvoices
+		err := workflow.ExecuteActivity(paging(ctx), a.ChangedInvoices, activities.ChangedInvoicesInput{
+			ConnectionID: in.ConnectionID, Limit: detectPageSize, Sweeping: in.FromStart, Cursor: cursor}).Get(ctx, &page)
+		if err != nil {
+			if activities.ErrorType(err) == activities.ErrTypePaused {
+				res.Paused = true
+				return nil
+			}
+			return err
+		}
+		if page.Off {
+			return nil
+		}
+		res.Pages++
+		res.Own += page.Own
+		if len(page.MoveIDs) > 0 {
+			if err := workflow.ExecuteActivity(paging(ctx), a.EnqueueInvoiceSyncs,
+				activities.EnqueueInvoicesInput{ConnectionID: in.ConnectionID, MoveIDs: page.MoveIDs}).Get(ctx, nil); err != nil {
+				return err
+			}
+			res.Started += len(page.MoveIDs)
+			res.MoveIDs = append(res.MoveIDs, page.MoveIDs...)
+		}
+		cursor = page.Cursor
+		if !in.FromStart && page.Cursor != "" {
+			if err := workflow.ExecuteActivity(quick(ctx), a.SaveInvoiceCursor,
+				activities.CursorInput{ConnectionID: in.ConnectionID, Value: page.Cursor}).Get(ctx, nil); err != nil {
+				return err
+			}
+		}
+		if !page.More {
+			return nil
+		}
+	}
+	if !in.FromStart {
+		return nil // the next scheduled run goes on from the stored cursor
+	}
+	next := in
+	next.InvoicesOnly, next.InvoiceSweep = true, cursor
+	return workflow.NewContinueAsNewError(ctx, DetectContacts, next)
 }
 
 // storable reports whether a page moved any cursor off the beginning (there is something to store).

@@ -103,3 +103,81 @@ func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Conne
 	}
 	return nil
 }
+
+// StartInvoiceSync starts the move's SyncInvoice, or signals the running one.
+func StartInvoiceSync(ctx context.Context, c client.Client, conn store.Connection, moveID int64) error {
+	opts := client.StartWorkflowOptions{
+		ID:                    InvoiceWorkflowID(conn.Name, moveID),
+		TaskQueue:             TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrConnection.ValueSet(conn.Name),
+			AttrOdooModel.ValueSet("account.move"),
+			AttrOdooID.ValueSet(moveID),
+			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
+			AttrSyncState.ValueSet(StateRunning),
+		),
+	}
+	in := InvoiceInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, MoveID: moveID}
+	if _, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalMoveChanged, nil, opts, SyncInvoice, in); err != nil {
+		return fmt.Errorf("start %s: %w", opts.ID, err)
+	}
+	return nil
+}
+
+// ContactSyncs lets invoice syncs wait for their partner through a Temporal client (activities.ContactSyncs).
+type ContactSyncs struct{ Client client.Client }
+
+// EnsureContactSync starts the partner's SyncContact unless one is running; a running one is not signalled (the
+// invoice only waits for it).
+func (s ContactSyncs) EnsureContactSync(ctx context.Context, conn store.Connection, partnerID int64) error {
+	opts := client.StartWorkflowOptions{
+		ID:                    ContactWorkflowID(conn.Name, partnerID),
+		TaskQueue:             TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrConnection.ValueSet(conn.Name),
+			AttrOdooModel.ValueSet("res.partner"),
+			AttrOdooID.ValueSet(partnerID),
+			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
+			AttrSyncState.ValueSet(StateRunning),
+		),
+	}
+	in := ContactInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, PartnerID: partnerID}
+	_, err := s.Client.ExecuteWorkflow(ctx, opts, SyncContact, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		return fmt.Errorf("start %s: %w", opts.ID, err)
+	}
+	return nil
+}
+
+// ContactSyncOutcome says how the partner's latest SyncContact run stands: running, completed, failed (with the
+// run's failure message; terminated, timed out and cancelled count as failed) or none.
+func (s ContactSyncs) ContactSyncOutcome(ctx context.Context, conn store.Connection, partnerID int64) (string, string, error) {
+	desc, err := s.Client.DescribeWorkflowExecution(ctx, ContactWorkflowID(conn.Name, partnerID), "")
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return "none", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	switch info.GetStatus() {
+	case enums.WORKFLOW_EXECUTION_STATUS_RUNNING, enums.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
+		return "running", "", nil
+	case enums.WORKFLOW_EXECUTION_STATUS_COMPLETED:
+		return "completed", "", nil
+	}
+	run := s.Client.GetWorkflow(ctx, info.GetExecution().GetWorkflowId(), info.GetExecution().GetRunId())
+	runErr := run.Get(ctx, nil)
+	var app *temporal.ApplicationError
+	if errors.As(runErr, &app) {
+		return "failed", app.Error(), nil
+	}
+	if runErr != nil {
+		return "failed", runErr.Error(), nil
+	}
+	return "failed", info.GetStatus().String(), nil
+}

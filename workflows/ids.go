@@ -19,11 +19,15 @@ var (
 	AttrExactDivision = temporal.NewSearchAttributeKeyInt64("ExactDivision")
 	AttrSyncState     = temporal.NewSearchAttributeKeyKeyword("SyncState")
 	AttrErrorClass    = temporal.NewSearchAttributeKeyKeyword("ErrorClass")
+	// AttrOdooName is the Odoo number of an invoice (INV/2026/00005), AttrExactEntryNumber its Exact entry number.
+	AttrOdooName         = temporal.NewSearchAttributeKeyKeyword("OdooName")
+	AttrExactEntryNumber = temporal.NewSearchAttributeKeyKeyword("ExactEntryNumber")
 )
 
 // SearchAttributes lists the custom search attributes the dev server and a production namespace must have.
 func SearchAttributes() []temporal.SearchAttributeKey {
-	return []temporal.SearchAttributeKey{AttrConnection, AttrOdooModel, AttrOdooID, AttrExactDivision, AttrSyncState, AttrErrorClass}
+	return []temporal.SearchAttributeKey{AttrConnection, AttrOdooModel, AttrOdooID, AttrExactDivision, AttrSyncState, AttrErrorClass,
+		AttrOdooName, AttrExactEntryNumber}
 }
 
 // Sync states shown in SyncState.
@@ -40,6 +44,11 @@ const (
 // partner coalesce into one run.
 func ContactWorkflowID(connection string, partnerID int64) string {
 	return fmt.Sprintf("contact/%s/res.partner/%d", connection, partnerID)
+}
+
+// InvoiceWorkflowID is the deterministic ID of a move's sync: polls, webhooks and edits of one move coalesce.
+func InvoiceWorkflowID(connection string, moveID int64) string {
+	return fmt.Sprintf("invoice/%s/account.move/%d", connection, moveID)
 }
 
 // DetectWorkflowID is the ID of a connection's change-detector run started by its schedule.

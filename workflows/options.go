@@ -68,3 +68,22 @@ func pagingOptions() workflow.ActivityOptions {
 		},
 	}
 }
+
+// awaitPartner is for an invoice waiting for its partner's contact sync: retried every few seconds (the activity
+// sets its next delay) as long as a contact sync may take, Exact's budget waits included.
+func awaitPartner(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, awaitPartnerOptions())
+}
+
+func awaitPartnerOptions() workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: activities.MaxBudgetWait + 4*time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        3 * time.Second,
+			BackoffCoefficient:     1.5,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+}

@@ -12,7 +12,8 @@ import (
 // No preset retries forever, every one stops retrying data errors, and the preset of calls to Exact outlives the
 // longest wait for Exact's budget (its daily reset), so a division over its daily cap makes syncs wait, not fail.
 func TestActivityPresetsAreBounded(t *testing.T) {
-	presets := map[string]workflow.ActivityOptions{"quick": quickOptions(), "remote": remoteOptions(), "paging": pagingOptions()}
+	presets := map[string]workflow.ActivityOptions{"quick": quickOptions(), "remote": remoteOptions(), "paging": pagingOptions(),
+		"awaitPartner": awaitPartnerOptions()}
 	for name, o := range presets {
 		if o.RetryPolicy == nil {
 			t.Errorf("%s: no retry policy", name)

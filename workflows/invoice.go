@@ -1,0 +1,178 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/exactsync/exactsync/activities"
+)
+
+// SignalMoveChanged tells a running invoice sync that its move changed again; the run makes one more pass.
+const SignalMoveChanged = "move-changed"
+
+// maxInvoicePasses bounds the passes of one run; a move changed without pause continues as new.
+const maxInvoicePasses = 10
+
+// InvoiceInput names the move to sync.
+type InvoiceInput struct {
+	Connection   string
+	ConnectionID int64
+	Division     int
+	MoveID       int64
+}
+
+// InvoiceResult is the outcome of an invoice sync.
+type InvoiceResult struct {
+	State       string // synced or skipped
+	Reason      string `json:",omitempty"` // why it was skipped
+	Action      string `json:",omitempty"` // created, found, updated or unchanged
+	MoveName    string `json:",omitempty"`
+	EntryID     string `json:",omitempty"`
+	EntryNumber string `json:",omitempty"`
+	DocumentID  string `json:",omitempty"`
+	// AmountFC is the Exact entry's total, equal to Odoo's amount_total (negative for a credit note).
+	AmountFC string `json:",omitempty"`
+	Passes   int
+	// Notes say, in English and Dutch, what the run did besides the usual (no PDF, an update after a repost).
+	Notes []string `json:",omitempty"`
+}
+
+// SyncInvoice sends one posted Odoo invoice, bill or credit note to Exact: fetch → ensure the partner → map →
+// upload the PDF → upsert the entry → write back. Changes signalled while it runs make it go once more.
+func SyncInvoice(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
+	changed := workflow.GetSignalChannel(ctx, SignalMoveChanged)
+	drain := func() bool {
+		got := false
+		for changed.ReceiveAsync(nil) {
+			got = true
+		}
+		return got
+	}
+	setInvoiceState(ctx, StateRunning, "", "", "")
+	var res InvoiceResult
+	for passes := 1; ; passes++ {
+		drain()
+		r, err := syncInvoiceOnce(ctx, in)
+		if err != nil {
+			return r, invoiceFailed(ctx, in, err)
+		}
+		res = r
+		res.Passes = passes
+		if !drain() {
+			break
+		}
+		if passes >= maxInvoicePasses {
+			return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+		}
+		awaitQuiet(ctx, changed)
+	}
+	setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber)
+	return res, nil
+}
+
+func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
+	var a *activities.Invoices
+	var fetched activities.FetchedInvoice
+	if err := workflow.ExecuteActivity(remote(ctx), a.FetchInvoice,
+		activities.InvoiceRef{ConnectionID: in.ConnectionID, MoveID: in.MoveID}).Get(ctx, &fetched); err != nil {
+		return InvoiceResult{}, err
+	}
+	mv := fetched.Move
+	res := InvoiceResult{MoveName: mv.Name}
+	if mv.Name != "" {
+		setInvoiceState(ctx, StateRunning, "", mv.Name, "")
+	}
+	if fetched.Do == activities.InvoiceSkip {
+		res.State, res.Reason = StateSkipped, fetched.Reason
+		return res, nil
+	}
+	if fetched.Do == activities.InvoiceReverse {
+		// Reversal of a cancelled invoice is not built yet: say so in the run, change nothing in Exact.
+		res.State = StateSkipped
+		res.Reason = "cancelled in Odoo after it was sent: reverse entry " + fetched.WrittenEntryNumber + " in Exact by hand (exactsync does not reverse entries yet)"
+		return res, nil
+	}
+
+	var partner activities.PartnerAccount
+	if err := workflow.ExecuteActivity(awaitPartner(ctx), a.EnsureInvoicePartner, activities.PartnerInput{
+		ConnectionID: in.ConnectionID, PartnerID: fetched.PartnerID, MoveName: mv.Name}).Get(ctx, &partner); err != nil {
+		return res, err
+	}
+
+	var mapped activities.MappedEntry
+	if err := workflow.ExecuteActivity(remote(ctx), a.MapInvoiceActivity,
+		activities.MapInvoiceInput{ConnectionID: in.ConnectionID, Move: mv}).Get(ctx, &mapped); err != nil {
+		return res, err
+	}
+	res.Notes = append(res.Notes, mapped.Notes...)
+
+	var doc activities.DocumentResult
+	if err := workflow.ExecuteActivity(remote(ctx), a.UploadInvoiceDocument, activities.DocumentInput{
+		ConnectionID: in.ConnectionID, MoveID: mv.ID, MoveName: mv.Name, Purchase: mapped.Purchase,
+		PartnerExactID: partner.ExactID, InvoiceDate: mv.InvoiceDate}).Get(ctx, &doc); err != nil {
+		return res, err
+	}
+	if doc.Note != "" {
+		res.Notes = append(res.Notes, doc.Note)
+	}
+
+	var entry activities.EntryResult
+	if err := workflow.ExecuteActivity(remote(ctx), a.UpsertEntry, activities.EntryInput{
+		ConnectionID: in.ConnectionID, Mapped: mapped, PartnerExactID: partner.ExactID, DocumentID: doc.DocumentID}).Get(ctx, &entry); err != nil {
+		return res, err
+	}
+	if entry.Note != "" {
+		res.Notes = append(res.Notes, entry.Note)
+	}
+	res.State, res.Action, res.EntryID, res.EntryNumber, res.DocumentID, res.AmountFC =
+		StateSynced, entry.Action, entry.EntryID, entry.EntryNumber, doc.DocumentID, entry.AmountFC
+	setInvoiceState(ctx, StateRunning, "", mv.Name, entry.EntryNumber)
+
+	err := workflow.ExecuteActivity(remote(ctx), a.WriteBackInvoice, activities.InvoiceWriteBackInput{
+		ConnectionID: in.ConnectionID, MoveID: mv.ID, EntryID: entry.EntryID, EntryNumber: entry.EntryNumber, DocumentID: doc.DocumentID,
+		WrittenEntryID: fetched.WrittenEntryID, WrittenEntryNumber: fetched.WrittenEntryNumber, WrittenDocumentID: fetched.WrittenDocumentID,
+	}).Get(ctx, nil)
+	return res, err
+}
+
+// invoiceFailed records the failure in the search attributes and returns the run's failure (see contactFailed).
+func invoiceFailed(ctx workflow.Context, in InvoiceInput, err error) error {
+	class := activities.ErrorType(err)
+	var app *temporal.ApplicationError
+	if class == "" && asApplicationError(err, &app) {
+		class = app.Type()
+	}
+	if class == "" {
+		class = "Unknown"
+	}
+	state := StateFailed
+	if class == activities.ErrTypeReconsent || class == activities.ErrTypePaused {
+		state = StatePaused
+	}
+	setInvoiceState(ctx, state, class, "", "")
+	return runFailure(err)
+}
+
+// setInvoiceState updates the queue's search attributes of an invoice sync (with the Odoo number and the Exact
+// entry number once known) and counts its outcome.
+func setInvoiceState(ctx workflow.Context, state, errorClass, moveName, entryNumber string) {
+	if state != StateRunning {
+		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": "invoice", "state": state, "error_class": errorClass}).
+			Counter(MetricSyncs).Inc(1)
+	}
+	updates := []temporal.SearchAttributeUpdate{AttrSyncState.ValueSet(state)}
+	if errorClass != "" {
+		updates = append(updates, AttrErrorClass.ValueSet(errorClass))
+	} else {
+		updates = append(updates, AttrErrorClass.ValueUnset())
+	}
+	if moveName != "" {
+		updates = append(updates, AttrOdooName.ValueSet(moveName))
+	}
+	if entryNumber != "" {
+		updates = append(updates, AttrExactEntryNumber.ValueSet(entryNumber))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		workflow.GetLogger(ctx).Warn("upsert search attributes", "error", err)
+	}
+}
