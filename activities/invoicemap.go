@@ -31,13 +31,11 @@ const (
 	maxPaymentReference = 32 // [?] holds a Belgian structured communication (12), a Dutch betalingskenmerk (16), an RF reference (25)
 )
 
-// Analytic mappings. The Exact code mapped to an Odoo analytic account (kind MapAnalytic) names a cost centre by its
-// code ("KP100"), or a cost unit by its code after AnalyticUnitPrefix ("unit:PRJ1"). An Odoo line may carry both: one
-// analytic account mapped to a cost centre and another (of another plan) mapped to a cost unit.
-const (
-	MapAnalytic        = "analytic" // Odoo account.analytic.account → Exact cost centre, or unit:<code> for a cost unit
-	AnalyticUnitPrefix = "unit:"
-)
+// AnalyticUnitPrefix marks a cost unit in an analytic mapping. The Exact code mapped to an Odoo analytic account
+// (kind store.MapAnalytic) names a cost centre by its code ("KP100"), or a cost unit by its code after this prefix
+// ("unit:PRJ1"). An Odoo line may carry both: one analytic account mapped to a cost centre and another (of another
+// plan) mapped to a cost unit.
+const AnalyticUnitPrefix = "unit:"
 
 // Exact journal types entries need (financial/Journals Type).
 const (
@@ -78,7 +76,7 @@ type InvoiceRefs struct {
 	DivisionCurrency string          // ISO code, e.g. "EUR"
 	Currencies       map[string]bool // ISO codes the division has
 	// Mapped holds the accountant's mappings: kind (store.MapJournal, store.MapTax, store.MapAccount,
-	// store.MapPaymentTerm, MapAnalytic) → Odoo id → Exact code.
+	// store.MapPaymentTerm, store.MapAnalytic) → Odoo id → Exact code.
 	Mapped   map[string]map[int64]string
 	Journals map[string]ExactJournal
 	// GLAccounts and VATCodes are keyed by trimmed code.
@@ -231,6 +229,67 @@ func (m MappedEntry) Hash() string {
 			VATAmountFC: amountSent(l.VATAmountFC), Quantity: amountSent(l.Quantity)})
 	}
 	return hashJSON(payload)
+}
+
+// mappedEntryJSON is MappedEntry as it travels between activities (Temporal passes it as JSON). A decimal's zero
+// value, which exact's encodeCreate does not send, would come back as a 0 that it sends: every line would then carry
+// VATAmountFC 0 and Exact would book no VAT. So the decimals that tell "not sent" from "0" (the rate and the
+// lines' AmountFC, VATAmountFC and Quantity) travel as null when not sent.
+type mappedEntryJSON struct {
+	plainMappedEntry
+	Rate  *decimal.Decimal `json:"Rate"`
+	Lines []entryLineJSON  `json:"Lines"`
+}
+
+type plainMappedEntry MappedEntry // without the methods, so that encoding/json does not recurse
+
+// entryLineJSON shadows the line's post-able decimals with pointers (encoding/json takes the shallower field).
+type entryLineJSON struct {
+	exact.EntryLine
+	AmountFC    *decimal.Decimal `json:"AmountFC"`
+	VATAmountFC *decimal.Decimal `json:"VATAmountFC"`
+	Quantity    *decimal.Decimal `json:"Quantity"`
+}
+
+// MarshalJSON writes the entry so that UnmarshalJSON gives back what SalesEntry, PurchaseEntry and Hash need, a
+// VAT amount Exact computes itself included.
+func (m MappedEntry) MarshalJSON() ([]byte, error) {
+	w := mappedEntryJSON{plainMappedEntry: plainMappedEntry(m), Rate: sentPtr(m.Rate)}
+	for _, l := range m.Lines {
+		w.Lines = append(w.Lines, entryLineJSON{EntryLine: l, AmountFC: sentPtr(l.AmountFC), VATAmountFC: sentPtr(l.VATAmountFC),
+			Quantity: sentPtr(l.Quantity)})
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (m *MappedEntry) UnmarshalJSON(b []byte) error {
+	var w mappedEntryJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*m = MappedEntry(w.plainMappedEntry)
+	m.Rate, m.Lines = fromPtr(w.Rate), nil
+	for _, l := range w.Lines {
+		line := l.EntryLine
+		line.AmountFC, line.VATAmountFC, line.Quantity = fromPtr(l.AmountFC), fromPtr(l.VATAmountFC), fromPtr(l.Quantity)
+		m.Lines = append(m.Lines, line)
+	}
+	return nil
+}
+
+func sentPtr(d decimal.Decimal) *decimal.Decimal {
+	if amountSent(d) == nil {
+		return nil
+	}
+	return &d
+}
+
+func fromPtr(d *decimal.Decimal) decimal.Decimal {
+	if d == nil {
+		return decimal.Decimal{}
+	}
+	return *d
 }
 
 // amountSent is the decimal's text as exact's encodeCreate writes it, or nil when it is not sent: encodeCreate leaves
@@ -721,12 +780,12 @@ func (m *invoiceMapper) analyticParts(l odoo.MoveLine) []analyticPart {
 					fixNL: "meld het met de Odoo-versie; corrigeer de analytische verdeling van de regel in Odoo"})
 				return nil
 			}
-			code, found := m.refs.Mapped[MapAnalytic][id]
+			code, found := m.refs.Mapped[store.MapAnalytic][id]
 			if !found {
 				m.note(fmt.Sprintf("Odoo analytic account %d is not mapped to an Exact cost centre or cost unit, so its share of the lines went to Exact without one; "+
 					"to map it: %s (a cost centre code, or %s<code> for a cost unit) | Odoo-kostenplaats %d is niet gekoppeld aan een Exact-kostenplaats of -kostendrager, "+
 					"dus ging zijn deel van de regels zonder naar Exact; koppelen: %s (een kostenplaatscode, of %s<code> voor een kostendrager)",
-					id, m.command(MapAnalytic, id), AnalyticUnitPrefix, id, m.command(MapAnalytic, id), AnalyticUnitPrefix))
+					id, m.command(store.MapAnalytic, id), AnalyticUnitPrefix, id, m.command(store.MapAnalytic, id), AnalyticUnitPrefix))
 				continue
 			}
 			code = strings.TrimSpace(code)
@@ -740,8 +799,8 @@ func (m *invoiceMapper) analyticParts(l odoo.MoveLine) []analyticPart {
 				m.add(issue{code: "invoice.unknown_code",
 					en:    fmt.Sprintf("Odoo analytic account %d is mapped to Exact %s %q, which the Exact division does not have", id, dim, code),
 					nl:    fmt.Sprintf("Odoo-kostenplaats %d is gekoppeld aan Exact-%s %q, die de Exact-administratie niet heeft", id, dimNL, code),
-					fixEN: fmt.Sprintf("map it to an existing one: %s", m.command(MapAnalytic, id)),
-					fixNL: fmt.Sprintf("koppel hem aan een bestaande: %s", m.command(MapAnalytic, id))})
+					fixEN: fmt.Sprintf("map it to an existing one: %s", m.command(store.MapAnalytic, id)),
+					fixNL: fmt.Sprintf("koppel hem aan een bestaande: %s", m.command(store.MapAnalytic, id))})
 				ok = false
 			case *target != "" && *target != code:
 				m.add(issue{code: "invoice.analytic_conflict",
@@ -749,8 +808,8 @@ func (m *invoiceMapper) analyticParts(l odoo.MoveLine) []analyticPart {
 						l.ID, lineName, dim, *target, code, dim),
 					nl: fmt.Sprintf("regel %d %q heeft een deel op twee analytische rekeningen die aan Exact-%ss gekoppeld zijn (%s en %s); een Exact-regel heeft één %s",
 						l.ID, lineName, dimNL, *target, code, dimNL),
-					fixEN: fmt.Sprintf("map the accounts of only one Odoo analytic plan to %ss (%s)", dim, m.command(MapAnalytic, id)),
-					fixNL: fmt.Sprintf("koppel de rekeningen van maar één analytisch plan in Odoo aan %ss (%s)", dimNL, m.command(MapAnalytic, id))})
+					fixEN: fmt.Sprintf("map the accounts of only one Odoo analytic plan to %ss (%s)", dim, m.command(store.MapAnalytic, id)),
+					fixNL: fmt.Sprintf("koppel de rekeningen van maar één analytisch plan in Odoo aan %ss (%s)", dimNL, m.command(store.MapAnalytic, id))})
 				ok = false
 			default:
 				*target = code

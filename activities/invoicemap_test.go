@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/odoo"
@@ -219,7 +220,7 @@ func testRefs() InvoiceRefs {
 			store.MapTax:         {1: "2", 2: "1", 3: "0", 11: "5", 12: "6", 13: "7"},
 			store.MapAccount:     {100: "8000", 101: "8010", 200: "4000", 300: "8990"},
 			store.MapPaymentTerm: {5: "30"},
-			MapAnalytic:          {40: "KP100", 41: "KP200", 50: "unit:PRJ1", 51: "unit:PRJ2"},
+			store.MapAnalytic:    {40: "KP100", 41: "KP200", 50: "unit:PRJ1", 51: "unit:PRJ2"},
 		},
 		Journals: map[string]ExactJournal{"70": {"70", 20}, "60": {"60", 22}, "90": {"90", 90}},
 		GLAccounts: map[string]ExactGL{
@@ -686,9 +687,9 @@ func TestMapInvoiceProblems(t *testing.T) {
 		{"a normal tax mapped to reverse charge", fxInvoice{moveType: odoo.MoveInInvoice, lines: []fxLine{{name: "Paper", qty: "1", price: "100", taxes: []int64{11}}}},
 			nil, func(r *InvoiceRefs) { r.Mapped[store.MapTax][11] = "7" }, "invoice.vat_charged", []string{"adds 21 VAT to the total"}},
 		{"unknown cost centre", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"40": 100.0}}}},
-			nil, func(r *InvoiceRefs) { r.Mapped[MapAnalytic][40] = "KP999" }, "invoice.unknown_code", []string{`cost centre "KP999"`, "--kind analytic --odoo-id 40"}},
+			nil, func(r *InvoiceRefs) { r.Mapped[store.MapAnalytic][40] = "KP999" }, "invoice.unknown_code", []string{`cost centre "KP999"`, "--kind analytic --odoo-id 40"}},
 		{"unknown cost unit", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"50": 100.0}}}},
-			nil, func(r *InvoiceRefs) { r.Mapped[MapAnalytic][50] = "unit:PRJ9" }, "invoice.unknown_code", []string{`cost unit "PRJ9"`}},
+			nil, func(r *InvoiceRefs) { r.Mapped[store.MapAnalytic][50] = "unit:PRJ9" }, "invoice.unknown_code", []string{`cost unit "PRJ9"`}},
 		{"two cost centres in one share", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"40,41": 100.0}}}},
 			nil, nil, "invoice.analytic_conflict", []string{"(KP100 and KP200)"}},
 		{"cost centres over 100%", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"40": 100.0, "41": 100.0}}}},
@@ -800,6 +801,54 @@ func TestInvoiceHash(t *testing.T) {
 			t.Error("hash differs for the same amount with more zeros")
 		}
 	})
+}
+
+// The mapping goes from the map activity to the upsert activity through Temporal, as JSON: what is not sent must
+// still not be sent afterwards (a VAT amount Exact computes), and what is sent as 0 must still be sent.
+func TestInvoiceThroughTemporal(t *testing.T) {
+	refs := testRefs()
+	for _, fx := range []fxInvoice{
+		{perLine: true, pay: "+++090/9337/55493+++", paymentTerm: 5, lines: []fxLine{{name: "Split", qty: "1", price: "0.07", taxes: []int64{1},
+			analytic: map[string]any{"40": 50.0, "41": 50.0}}, {name: "Plain", qty: "2", price: "10", taxes: []int64{2}}}},
+		{currency: "USD", rate: "0.917431", cashRounding: "0.05", lines: []fxLine{{name: "Coffee", qty: "3", price: "1.12", taxes: []int64{1}}}},
+		{moveType: odoo.MoveInRefund, ref: "CN-1", lines: []fxLine{{name: "Paper", qty: "1", price: "0.07", taxes: []int64{11}},
+			{name: "Paper", qty: "1", price: "0.07", taxes: []int64{11}}, {name: "Paper", qty: "1", price: "0.07", taxes: []int64{11}}}},
+	} {
+		want := mustMap(t, buildInvoice(t, fx).move, refs)
+		payload, err := converter.GetDefaultDataConverter().ToPayload(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got MappedEntry
+		if err := converter.GetDefaultDataConverter().FromPayload(payload, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Hash() != want.Hash() {
+			t.Errorf("hash changed on the way: %s, want %s\n%s", got.Hash(), want.Hash(), payload.Data)
+		}
+		if !got.AmountFC.Equal(want.AmountFC) || !got.VATAmountFC.Equal(want.VATAmountFC) || got.MoveID != want.MoveID ||
+			got.Purchase != want.Purchase || got.Header.EntryDate != want.Header.EntryDate || !slices.Equal(got.Notes, want.Notes) {
+			t.Errorf("got %+v\nwant %+v", got, want)
+		}
+		if len(got.Lines) != len(want.Lines) {
+			t.Fatalf("%d lines, want %d", len(got.Lines), len(want.Lines))
+		}
+		for i, w := range want.Lines {
+			g := got.Lines[i]
+			for name, pair := range map[string][2]decimal.Decimal{"AmountFC": {g.AmountFC, w.AmountFC},
+				"VATAmountFC": {g.VATAmountFC, w.VATAmountFC}, "Quantity": {g.Quantity, w.Quantity}} {
+				shown := func(d decimal.Decimal) string {
+					if s := amountSent(d); s != nil {
+						return *s
+					}
+					return "(not sent)"
+				}
+				if gs, ws := shown(pair[0]), shown(pair[1]); gs != ws {
+					t.Errorf("line %d %s: sent %s, want %s", i, name, gs, ws)
+				}
+			}
+		}
+	}
 }
 
 // ---- apportion -----------------------------------------------------------------------------------------------
