@@ -12,10 +12,16 @@
 //
 // Start one in a test with NewServer; serve New(opts).Handler() elsewhere.
 // The command exacttest/exactsim runs it standalone. The operator side of
-// Exact (what an accountant does in the web UI) is available as methods:
-// RecordPayment, ClosePeriod, RevokeTokens, AddDivision; Entities and
-// Attachment inspect the stored data; Calls counts requests per endpoint;
-// SetFaults injects failures.
+// Exact (what an accountant does in the web UI) is available as methods —
+// ProcessBankStatement, MatchCreditNote, UndoMatch, RecordPayment,
+// ProcessEntry, ClosePeriod, RevokeTokens, AddDivision — and, for a person
+// or a test driving a running simulator, as POST endpoints under /sim/
+// (admin.go; exactsim pay, credit, unmatch, process, close-period call
+// them). Entities and Attachment inspect the stored data; Calls counts
+// requests per endpoint (Counters.Endpoint, Counters.Division); SetFaults
+// injects failures. The seeded administration (codes of journals, G/L
+// accounts, VAT codes incl. reverse charge, currencies, document types) is
+// listed in seed.go; the cash-flow model in cashflow.go.
 //
 // Served entity sets: see EntitySets. Attachments can be downloaded with a
 // bearer token from the Url of a DocumentAttachment (&Download=1).
@@ -28,5 +34,21 @@
 //     "error_description":"Access token not expired"}; the 429 body is an
 //     error envelope "Too many requests."; the error-budget block answers 403
 //     with Reason "TooManyErrors".
-//   - payment terms carry amounts with the entry's sign (positive invoices).
+//   - payment terms carry amounts with the entry's sign (positive invoices);
+//     a bank line's own term has the opposite sign.
+//   - a client's EntryID on POST is ignored (Options.EntryIDPolicy), an entry
+//     for a relation without the customer/supplier role is refused
+//     (Options.AutoRelationRoles), a blocked relation, G/L account or VAT
+//     code is refused, a document belongs to one entry.
+//   - a reporting year/period sent must be the entry date's; a closed or
+//     missing period, and any change to an entry in a closed period, is
+//     "The financial year cannot be changed."; a processed entry or one with
+//     a matched term refuses every change ("Reeds verwerkt.").
+//   - a charged (reverse-charge) VAT code's VAT is on the line, not in the
+//     header's VATAmount, total or payment term.
+//   - the rate of a foreign-currency entry is the one sent, else the
+//     division's exchange rate on the entry date (none: refused);
+//     AmountDC = AmountFC × Rate rounded per line.
+//   - undoing a match deletes the matched rows and the open remainder and
+//     opens one new row (the stricter reading for a client).
 package exacttest
