@@ -158,18 +158,15 @@ func MapInvoice(mv odoo.Move, refs InvoiceRefs) (MappedEntry, *Problem) {
 	if len(m.issues) > 0 {
 		return MappedEntry{}, m.problem()
 	}
-	vat := m.vat()
+	m.vat()
 	if len(m.issues) > 0 {
 		return MappedEntry{}, m.problem()
 	}
 	e.Lines = make([]exact.EntryLine, len(m.lines))
-	total := decimal.Zero
 	for i, l := range m.lines {
 		e.Lines[i] = l.EntryLine
-		total = total.Add(l.AmountFC)
 	}
-	e.VATAmountFC = vat
-	e.AmountFC = total.Add(vat)
+	e.AmountFC, e.VATAmountFC = m.exactTotals()
 	if want := mv.AmountTotal.Mul(m.docSign); !e.AmountFC.Equal(want) {
 		return MappedEntry{}, &Problem{Code: "invoice.total_mismatch",
 			EN: fmt.Sprintf("exactsync mapped Odoo %s %q (id %d) to an Exact entry of %s, but Odoo's total is %s. This is not caused by your data: "+
@@ -608,7 +605,7 @@ func (m *invoiceMapper) productLine(l odoo.MoveLine) {
 	if !glOK || !vatOK || len(parts) == 0 {
 		return
 	}
-	amount := l.AmountCurrency.Mul(m.lineSign).Round(m.places)
+	amount := l.AmountCurrency.Mul(m.lineSign)
 	desc := cut(cmp.Or(firstLine(l.Name), store.CleanText(l.Product.Name), store.CleanText(m.mv.Name)), maxLineDescription)
 	amounts, quantities := []decimal.Decimal{amount}, []decimal.Decimal{l.Quantity}
 	if len(parts) > 1 {
@@ -634,7 +631,7 @@ func (m *invoiceMapper) roundingLine(l odoo.MoveLine) {
 		return
 	}
 	m.addLine(0, vat, draftLine{EntryLine: exact.EntryLine{GLAccount: gl, VATCode: vat.Code,
-		Description: cut(cmp.Or(firstLine(l.Name), "Rounding"), maxLineDescription), AmountFC: l.AmountCurrency.Mul(m.lineSign).Round(m.places)}})
+		Description: cut(cmp.Or(firstLine(l.Name), "Rounding"), maxLineDescription), AmountFC: l.AmountCurrency.Mul(m.lineSign)}})
 }
 
 func (m *invoiceMapper) addLine(tax int64, vat ExactVAT, l draftLine) {
@@ -941,13 +938,11 @@ func analyticPercent(v any) (decimal.Decimal, bool) {
 
 // ---- VAT -------------------------------------------------------------------------------------------------------
 
-// vat sets VATAmountFC on the lines of every tax whose VAT Exact would not compute as Odoo did, and returns the VAT
-// in the entry's total. It refuses a tax mapped to a VAT code that does not compute like it (another percentage,
-// reverse charge on one side only).
-func (m *invoiceMapper) vat() decimal.Decimal {
+// vat sets VATAmountFC on the lines of every tax whose VAT Exact would not compute as Odoo did. It refuses a tax
+// mapped to a VAT code that does not compute like it (another percentage, reverse charge on one side only).
+func (m *invoiceMapper) vat() {
 	unit := decimal.New(1, -m.places)
 	half := unit.Div(decimal.NewFromInt(2))
-	total := decimal.Zero
 	for _, id := range m.order {
 		g := m.groups[id]
 		base := decimal.Zero
@@ -1017,11 +1012,26 @@ func (m *invoiceMapper) vat() decimal.Decimal {
 				m.lines[g.lines[k]].VATAmountFC = v
 			}
 		}
-		if !g.vat.Charged {
-			total = total.Add(odooVAT)
+	}
+}
+
+// exactTotals is what Exact computes from the lines: the entry's total including VAT, and the VAT in it. A line's
+// VAT is its VATAmountFC when sent, else AmountFC × the code's percentage, rounded at the currency; reverse-charge
+// VAT is not part of the total.
+func (m *invoiceMapper) exactTotals() (total, vat decimal.Decimal) {
+	total, vat = decimal.Zero, decimal.Zero
+	for _, l := range m.lines {
+		code := m.groups[l.tax].vat
+		v := l.AmountFC.Mul(code.Percentage).Round(m.places)
+		if amountSent(l.VATAmountFC) != nil {
+			v = l.VATAmountFC
+		}
+		total = total.Add(l.AmountFC)
+		if !code.Charged {
+			total, vat = total.Add(v), vat.Add(v)
 		}
 	}
-	return total
+	return total, vat
 }
 
 // apportion splits total into shares near quotas that are whole units (10^-places) and add up to total exactly:

@@ -699,6 +699,8 @@ func TestMapInvoiceProblems(t *testing.T) {
 		{"several kinds of problem", fxInvoice{lines: []fxLine{{name: "Beer", qty: "1", price: "10", taxes: []int64{1, 2}}}}, nil,
 			func(r *InvoiceRefs) { delete(r.Mapped[store.MapJournal], 1) }, "invoice.invalid",
 			[]string{"one VAT code per line", "--kind journal --odoo-id 1"}},
+		{"amounts in more decimals than the currency has", fxInvoice{lines: []fxLine{{name: "Consulting", qty: "1", price: "100.10", taxes: []int64{1}}}},
+			func(mv *odoo.Move) { mv.CurrencyPlaces = 0 }, nil, "invoice.total_mismatch", []string{"an Exact entry of 121.1, but Odoo's total is 121.12"}},
 		{"a total a cent off", sale, func(mv *odoo.Move) { mv.AmountTotal = mv.AmountTotal.Add(dec("0.01")) }, nil, "invoice.total_mismatch",
 			[]string{"121.01", "bug in exactsync"}},
 	} {
