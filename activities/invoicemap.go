@@ -100,8 +100,8 @@ type MappedEntry struct {
 	// Currency; SalesEntry and PurchaseEntry add the relation and the document.
 	Header exact.EntryHeader
 	// Rate is Exact's rate (AmountDC = AmountFC × Rate) of a foreign-currency entry, Odoo's own for this move; the
-	// zero value in the division's currency. exact.EntryHeader has no Rate property yet, so the payloads do not
-	// carry it; Hash does.
+	// zero value in the division's currency. SalesEntry and PurchaseEntry send it, so the entry's amounts in the
+	// division's currency are Odoo's.
 	Rate decimal.Decimal
 	// Lines are the entry lines: AmountFC excluding VAT in the document's sign (negative on a credit note),
 	// VATAmountFC set (also when 0) where Exact's own per-line VAT would not add up to Odoo's.
@@ -187,7 +187,7 @@ func (m MappedEntry) SalesEntry(customer, document string) *exact.SalesEntry {
 		panic("activities: SalesEntry of a purchase mapping")
 	}
 	h := m.Header
-	h.Document = document
+	h.Document, h.Rate = document, m.Rate
 	return &exact.SalesEntry{EntryHeader: h, Customer: customer, SalesEntryLines: slices.Clone(m.Lines)}
 }
 
@@ -198,7 +198,7 @@ func (m MappedEntry) PurchaseEntry(supplier, document string) *exact.PurchaseEnt
 		panic("activities: PurchaseEntry of a sales mapping")
 	}
 	h := m.Header
-	h.Document = document
+	h.Document, h.Rate = document, m.Rate
 	return &exact.PurchaseEntry{EntryHeader: h, Supplier: supplier, PurchaseEntryLines: slices.Clone(m.Lines)}
 }
 

@@ -635,6 +635,17 @@ func (v *Invoices) uploadInvoiceDocument(ctx context.Context, in DocumentInput) 
 	if err != nil {
 		return DocumentResult{}, err
 	}
+	if !in.Purchase {
+		// Rendering the PDF may write the move (the attachment, is_move_sent): that write is the connector's own,
+		// and the detector must not take it for a change of the invoice.
+		at, err := c.writeDate(ctx, oc, ModelMove, in.MoveID)
+		if err != nil {
+			return DocumentResult{}, err
+		}
+		if err := c.Store.SaveSeen(ctx, conn.ID, ModelMove, in.MoveID, at); err != nil {
+			return DocumentResult{}, err
+		}
+	}
 	if pdf == nil || len(pdf.Content) == 0 {
 		return DocumentResult{Note: "the bill has no attached document: the entry is posted without one | NL: de inkoopfactuur heeft geen bijlage: de boeking gaat zonder"}, nil
 	}

@@ -175,6 +175,7 @@ type EntryHeader struct {
 	EntryNumber       int             `json:"EntryNumber" exact:"post"`
 	InvoiceNumber     int             `json:"InvoiceNumber" exact:"post"`
 	Currency          string          `json:"Currency" exact:"post"`
+	Rate              decimal.Decimal `json:"Rate" exact:"post"` // AmountDC = AmountFC × Rate; zero: the division's rate
 	Document          string          `json:"Document" exact:"post"`
 	ReportingYear     int             `json:"ReportingYear" exact:"post"`
 	ReportingPeriod   int             `json:"ReportingPeriod" exact:"post"`
