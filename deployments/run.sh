@@ -94,7 +94,7 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
 	ui_port=$(free_port "Temporal Web UI" 8233)
 	export TEMPORAL_ADDRESS=127.0.0.1:$temporal_port
 	sa_args=()
-	for sa in ExactsyncConnection=Keyword OdooModel=Keyword OdooID=Int ExactDivision=Int SyncState=Keyword ErrorClass=Keyword; do
+	for sa in ExactsyncConnection=Keyword OdooModel=Keyword OdooID=Int ExactDivision=Int SyncState=Keyword ErrorClass=Keyword OdooName=Keyword ExactEntryNumber=Keyword; do
 		sa_args+=(--search-attribute "$sa")
 	done
 	.bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" --db-filename .data/temporal.db \
@@ -147,6 +147,10 @@ if [ -n "$simulated" ] || ! .bin/starter connected >/dev/null 2>&1; then
 	.bin/starter connect exact ${EXACT_DIVISION:+--division "$EXACT_DIVISION"} "${exact_args[@]}"
 	.bin/starter mappings suggest --apply
 fi
+if [ -n "$simulated" ]; then
+	# The demo sends its posted invoices of the last three months; real systems choose their own from-date.
+	.bin/starter invoices --from "$(date -u -d '-3 months' +%F)"
+fi
 
 export EXACTSYNC_HTTP_ADDR=${EXACTSYNC_HTTP_ADDR:-127.0.0.1:$(free_port "the worker's HTTP (metrics, webhooks)" 9090)}
 EXACTSYNC_LOG_FORMAT=${EXACTSYNC_LOG_FORMAT:-console} .bin/worker >>.data/worker.log 2>&1 &
@@ -162,13 +166,16 @@ cat <<EOF
 
   exactsync is running.
     Queue (Temporal Web UI):  http://127.0.0.1:$ui_port/namespaces/default/workflows
-                              filter e.g.  SyncState = 'failed'   or   OdooModel = 'res.partner'
+                              filter e.g.  SyncState = 'failed'   or   OdooModel = 'account.move'   or   OdooName = 'INV/2026/00001'
     Status:                   .bin/starter status
     Mappings (valid/missing): .bin/starter mappings list
     Retry after a fix:        .bin/starter retry
   The first contacts reach Exact within seconds; one seeded payment term ("30% Now, Balance 60 Days")
   has no Exact payment condition on purpose, so its partners wait in the queue as failed with a hint,
   until you map it: .bin/starter mappings set --kind payment_term --odoo-id ID --exact-code 60 && .bin/starter retry
+  The demo's posted invoices, bills and credit notes follow, each with its PDF; the two with the 0 % sales tax
+  wait as failed: Exact has two 0 % VAT codes (0 and 6), so the tax is left for you to map (the hint names the
+  command), then .bin/starter retry sends them.
   (export DATABASE_URL=$DATABASE_URL EXACTSYNC_SECRET_KEY=\$(cat .data/secret.key) to run .bin/starter in another shell)
   Ctrl-C stops everything.
 

@@ -8,6 +8,7 @@
 //	starter schedule [--every 60s]        start (or update) the change detection of a connection
 //	starter sync contacts [--from-start]  run the change detection now (initial sync)
 //	starter odoo install-webhooks --public-url URL [--install-module] [--rotate-secret]
+//	starter invoices --from YYYY-MM-DD | --off  send posted invoices of the mapped journals from a date
 //	starter link --partner ID --exact-code CODE   take over an existing Exact relation on purpose
 //	starter status [--json] | connected [--json] | retry | resume | forget | doctor | search-attributes
 //
@@ -127,6 +128,7 @@ func commands() []command {
 		{"forget", "forget what a connection synced (links, cursors) so the next sync matches everything again", needStore, forgetCmd},
 		{"connected", "exit 0 when the connection has both Odoo and an Exact division", needStore, connectedCmd},
 		{"status", "connections, what is in progress and waits for a fix now, and the runs Temporal keeps", needStore | needTemporal, statusCmd},
+		{"invoices", "send posted invoices, bills and credit notes from a date (--from YYYY-MM-DD) or stop (--off)", needStore, invoicesCmd},
 		{"link", "link an Odoo partner to an existing Exact relation on purpose, then sync it there", needStore | needTemporal, linkCmd},
 		{"retry", "start again every failed contact sync (after fixing the cause)", needStore | needTemporal, retryCmd},
 		{"resume", "resume a paused connection and its schedule", needStore | needTemporal, resumeCmd},

@@ -108,13 +108,13 @@ type mappingKind struct {
 	neededBy    string
 }
 
-// mappingKinds are the kinds of mapping in the order listed, with the sync that needs them. Only the contact sync
-// is built: it needs payment terms. Journals, taxes and accounts are read by the invoice sync, not built yet.
+// mappingKinds are the kinds of mapping in the order listed, with the sync that needs them: payment terms the
+// contact sync; journals, taxes and accounts the invoice sync (`starter invoices --from DATE` turns it on).
 var mappingKinds = []mappingKind{
 	{store.MapPaymentTerm, "Payment terms → Exact payment conditions", true, "needed by the contact sync"},
-	{store.MapJournal, "Journals → Exact journals", false, "needed once invoices are synced"},
-	{store.MapTax, "Taxes → Exact VAT codes", false, "needed once invoices are synced"},
-	{store.MapAccount, "Accounts → Exact GL accounts", false, "needed once invoices are synced"},
+	{store.MapJournal, "Journals → Exact journals", false, "needed by the invoice sync (only mapped journals are synced)"},
+	{store.MapTax, "Taxes → Exact VAT codes", false, "needed by the invoice sync (Odoo id 0: lines without tax)"},
+	{store.MapAccount, "Accounts → Exact GL accounts", false, "needed by the invoice sync"},
 }
 
 func kindsFlag(v string) []string {
@@ -402,6 +402,61 @@ func mappingsSuggest(ctx context.Context, e *env, args []string) error {
 			e.printf("payment_term %d %q → %s (stored)\n", t.ID, t.Name, code)
 		default:
 			e.printf("payment_term %d %q → %s (run with --apply to store)\n", t.ID, t.Name, code)
+		}
+	}
+	return suggestInvoiceMappings(ctx, e, conn, oc, ec, *apply)
+}
+
+// suggestInvoiceMappings proposes the journals, taxes and accounts the invoice sync needs where Exact has exactly
+// one equivalent (see activities.SuggestInvoiceMappings); existing mappings are kept.
+func suggestInvoiceMappings(ctx context.Context, e *env, conn store.Connection, oc *odoo.Client, ec *exact.Client, apply bool) error {
+	journals, err := oc.Journals(ctx)
+	if err != nil {
+		return err
+	}
+	taxes, err := oc.Taxes(ctx)
+	if err != nil {
+		return err
+	}
+	accounts, err := oc.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	div := conn.ExactDivision
+	exJ, err := exact.Collect(ec.Journals.List(ctx, div, nil))
+	if err != nil {
+		return err
+	}
+	exV, err := exact.Collect(ec.VATCodes.List(ctx, div, nil))
+	if err != nil {
+		return err
+	}
+	exG, err := exact.Collect(ec.GLAccounts.List(ctx, div, nil))
+	if err != nil {
+		return err
+	}
+	existing, err := e.store.Mappings(ctx, conn.ID, "")
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, m := range existing {
+		have[fmt.Sprint(m.Kind, m.OdooID)] = true
+	}
+	for _, s := range activities.SuggestInvoiceMappings(journals, taxes, accounts, exJ, exV, exG) {
+		switch {
+		case have[fmt.Sprint(s.Kind, s.OdooID)]:
+			e.printf("%s %d %q: already mapped\n", s.Kind, s.OdooID, s.OdooName)
+		case s.Code == "":
+			e.printf("%s %d %q: MISSING: %s; map it: starter mappings set --name %s --kind %s --odoo-id %d --exact-code <code>\n",
+				s.Kind, s.OdooID, s.OdooName, s.Why, conn.Name, s.Kind, s.OdooID)
+		case apply:
+			if err := e.store.SaveMapping(ctx, conn.ID, store.Mapping{Kind: s.Kind, OdooID: s.OdooID, OdooName: s.OdooName, ExactCode: s.Code}); err != nil {
+				return err
+			}
+			e.printf("%s %d %q → %s (stored)\n", s.Kind, s.OdooID, s.OdooName, s.Code)
+		default:
+			e.printf("%s %d %q → %s (run with --apply to store)\n", s.Kind, s.OdooID, s.OdooName, s.Code)
 		}
 	}
 	return nil

@@ -280,9 +280,13 @@ type failedSync struct {
 // latestFailed lists the contact syncs of a connection whose latest run failed or was paused. Visibility keeps
 // every run, so a failed run followed by a later one (successful, failed again or still running) is listed only
 // by that later run's outcome.
-func latestFailed(ctx context.Context, e *env, connName string) ([]failedSync, error) {
-	q := fmt.Sprintf("%s = '%s' AND %s = 'res.partner' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
-		workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), workflows.AttrSyncState.GetName(),
+func latestFailed(ctx context.Context, e *env, connName string, model ...string) ([]failedSync, error) {
+	odooModel := "res.partner"
+	if len(model) > 0 {
+		odooModel = model[0]
+	}
+	q := fmt.Sprintf("%s = '%s' AND %s = '%s' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
+		workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), odooModel, workflows.AttrSyncState.GetName(),
 		workflows.StateFailed, workflows.StatePaused)
 	latestRun := map[string]string{} // workflow ID → its latest run
 	var out []failedSync
@@ -358,6 +362,19 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	e.printf("%d failed contact syncs started again\n", len(failed))
+	invoices, err := latestFailed(ctx, e, conn.Name, "account.move")
+	if err != nil {
+		return err
+	}
+	for _, f := range invoices {
+		if err := workflows.StartInvoiceSync(ctx, e.temporal, conn, f.PartnerID); err != nil {
+			return err
+		}
+		e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
+	}
+	if len(invoices) > 0 {
+		e.printf("%d failed invoice syncs started again\n", len(invoices))
+	}
 	return nil
 }
 
@@ -519,5 +536,44 @@ func linkCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.printf("Started its sync (%s): the partner's data now goes to that relation\n", workflows.ContactWorkflowID(conn.Name, *partner))
+	return nil
+}
+
+// invoicesCmd turns the connection's invoice sync on from a date (or off): posted invoices, bills and credit notes
+// in the mapped journals, dated on or after it, go to Exact; the next detection sends the ones already posted.
+func invoicesCmd(ctx context.Context, e *env, args []string) error {
+	fs, name := e.flags("invoices")
+	from := fs.String("from", "", "first invoice date to send, YYYY-MM-DD (earlier invoices stay out of Exact)")
+	off := fs.Bool("off", false, "stop sending invoices (what was sent stays in Exact)")
+	if err := e.parseFlags(fs, args); err != nil {
+		return err
+	}
+	var at time.Time
+	if !*off {
+		var err error
+		if at, err = time.Parse(time.DateOnly, *from); err != nil {
+			return usageErrorf("invoices: --from YYYY-MM-DD is required (or --off): %v", err)
+		}
+	}
+	conn, err := e.connection(ctx, *name)
+	if err != nil {
+		return err
+	}
+	if err := e.store.SetInvoicesFrom(ctx, conn.ID, at); err != nil {
+		return err
+	}
+	if *off {
+		e.printf("Connection %q sends no invoices any more; what was sent stays in Exact\n", conn.Name)
+		return nil
+	}
+	journals, err := e.store.Mappings(ctx, conn.ID, store.MapJournal)
+	if err != nil {
+		return err
+	}
+	e.printf("Connection %q sends posted invoices, bills and credit notes dated from %s, in %d mapped journals, at its next detection\n",
+		conn.Name, at.Format(time.DateOnly), len(journals))
+	if len(journals) == 0 {
+		e.printf("No journal is mapped yet: `starter mappings suggest --apply` or `starter mappings set --kind journal …` first\n")
+	}
 	return nil
 }

@@ -1,0 +1,64 @@
+package activities
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/exactsync/exactsync/clients/exact"
+	"github.com/exactsync/exactsync/clients/odoo"
+)
+
+func TestSuggestInvoiceMappings(t *testing.T) {
+	d := decimal.RequireFromString
+	journals := []odoo.Journal{{ID: 1, Code: "INV", Type: "sale"}, {ID: 2, Code: "BILL", Type: "purchase"}, {ID: 3, Code: "BNK1", Type: "bank"}}
+	taxes := []odoo.Tax{
+		{ID: 10, Name: "21%", Amount: d("21"), AmountType: "percent", TypeTaxUse: "sale"},
+		{ID: 11, Name: "21%", Amount: d("21"), AmountType: "percent", TypeTaxUse: "purchase"},
+		{ID: 12, Name: "0%", Amount: d("0"), AmountType: "percent", TypeTaxUse: "sale"},
+		{ID: 13, Name: "13%", Amount: d("13"), AmountType: "percent", TypeTaxUse: "sale"},
+		{ID: 14, Name: "eco", Amount: d("2"), AmountType: "fixed", TypeTaxUse: "sale"},
+	}
+	accounts := []odoo.Account{{ID: 20, Code: "8000", Name: "Omzet"}, {ID: 21, Code: "130000", Name: "Debiteuren"}, {ID: 22, Code: "8010", Deprecated: true}}
+	exJ := []exact.Journal{{Code: "70", Type: 20}, {Code: "60", Type: 22}, {Code: "20", Type: 12}}
+	exV := []exact.VATCode{
+		{Code: "2  ", Percentage: d("0.21"), VATTransactionType: "S"},
+		{Code: "4  ", Percentage: d("0.21"), VATTransactionType: "P"},
+		{Code: "7  ", Percentage: d("0.21"), VATTransactionType: "P", Charged: true},
+		{Code: "0  ", Percentage: d("0"), VATTransactionType: "B"},
+		{Code: "6  ", Percentage: d("0"), VATTransactionType: "S"},
+	}
+	exG := []exact.GLAccount{{Code: "8000"}, {Code: "1100"}}
+	got := map[int64]Suggestion{}
+	for _, s := range SuggestInvoiceMappings(journals, taxes, accounts, exJ, exV, exG) {
+		got[s.OdooID] = s
+	}
+	tests := []struct {
+		id       int64
+		code     string
+		whyHas   string
+		excluded bool
+	}{
+		{id: 1, code: "70"}, {id: 2, code: "60"}, {id: 3, excluded: true},
+		{id: 10, code: "2"}, {id: 11, code: "4"}, // the reverse-charge 7 is no equivalent of a normal 21 %
+		{id: 12, whyHas: "2 Exact VAT codes"}, {id: 13, whyHas: "no Exact VAT codes of 13"}, {id: 14, whyHas: "not a percentage tax"},
+		{id: 20, code: "8000"}, {id: 21, whyHas: "no Exact GL account has code 130000"}, {id: 22, excluded: true},
+	}
+	for _, tt := range tests {
+		s, ok := got[tt.id]
+		if ok == tt.excluded {
+			t.Errorf("record %d: suggested %v, want %v", tt.id, ok, !tt.excluded)
+			continue
+		}
+		if tt.excluded {
+			continue
+		}
+		if s.Code != tt.code {
+			t.Errorf("record %d: code %q, want %q (%s)", tt.id, s.Code, tt.code, s.Why)
+		}
+		if tt.whyHas != "" && !strings.Contains(s.Why, tt.whyHas) {
+			t.Errorf("record %d: why %q, want it to say %q", tt.id, s.Why, tt.whyHas)
+		}
+	}
+}
