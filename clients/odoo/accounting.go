@@ -72,6 +72,12 @@ type Currency struct {
 	Active        bool
 }
 
+// Tax rounding methods (res.company.tax_calculation_rounding_method).
+const (
+	RoundPerLine  = "round_per_line"
+	RoundGlobally = "round_globally"
+)
+
 // Company is a res.company.
 type Company struct {
 	ID              int64
@@ -81,6 +87,10 @@ type Company struct {
 	Country         Many2One
 	VAT             string
 	CompanyRegistry string
+	// TaxRoundingMethod is how Odoo rounds taxes on this company's documents: RoundPerLine (the default:
+	// each line's tax is rounded, then summed per tax) or RoundGlobally (summed unrounded per tax, then
+	// rounded). Tax lines carry the result either way; the mapping needs it to reproduce a total.
+	TaxRoundingMethod string
 }
 
 // PaymentTerms reads all active payment terms and their lines (two calls).
@@ -296,9 +306,11 @@ func placesOf(rounding decimal.Decimal) int32 {
 	return 0
 }
 
-// Companies reads the companies the user may access (one call).
+// Companies reads the companies the user may access (one call), with their
+// tax rounding method.
 func (c *Client) Companies(ctx context.Context) ([]Company, error) {
-	fields, err := c.existing(ctx, "res.company", []string{"id", "name", "currency_id", "partner_id", "country_id", "vat", "company_registry"})
+	fields, err := c.existing(ctx, "res.company", []string{"id", "name", "currency_id", "partner_id", "country_id", "vat", "company_registry",
+		"tax_calculation_rounding_method"})
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +323,7 @@ func (c *Client) Companies(ctx context.Context) ([]Company, error) {
 		d := NewDecoder(r)
 		co := Company{ID: d.Int("id"), Name: d.String("name"), Currency: d.Many2One("currency_id"),
 			Partner: d.Many2One("partner_id"), Country: d.Many2One("country_id"), VAT: d.String("vat"),
-			CompanyRegistry: d.String("company_registry")}
+			CompanyRegistry: d.String("company_registry"), TaxRoundingMethod: d.String("tax_calculation_rounding_method")}
 		if d.Err() != nil {
 			return nil, fmt.Errorf("res.company: %w", d.Err())
 		}

@@ -321,7 +321,7 @@ func TestReferenceData(t *testing.T) {
 		for _, co := range companies {
 			if co.ID == e.srv.CompanyID() {
 				found = true
-				if co.Currency.Name != "EUR" || co.VAT != "NL859785430B01" {
+				if co.Currency.Name != "EUR" || co.VAT != "NL859785430B01" || co.TaxRoundingMethod != odoo.RoundPerLine {
 					t.Errorf("main company: got %+v", co)
 				}
 			}

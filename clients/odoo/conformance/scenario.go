@@ -75,6 +75,11 @@ const (
 	StepPostedMoves      = "posted moves and moves changed since"
 	StepMoveFields       = "custom fields written back on the posted invoice"
 	StepInvoicePDF       = "invoice PDF"
+	StepTaxSetup         = "taxes and a foreign currency for the mapping"
+	StepTwoTaxInvoice    = "post an invoice with two taxes"
+	StepGlobalRounding   = "post it again with the other tax rounding method"
+	StepTaxBill          = "post a bill with reverse-charge and price-included taxes"
+	StepForeignBill      = "post a bill in a foreign currency"
 	StepPartialPayment   = "register a partial payment"
 	StepFullPayment      = "register the rest"
 	StepResetToDraft     = "reset the paid invoice to draft"
@@ -107,7 +112,11 @@ type run struct {
 
 	saleJournal, purchaseJournal, bankJournal int64
 	income, expense                           int64
+	taxPayable, taxReceivable                 int64
+	company                                   odoo.Company
+	tx                                        taxSetup
 	saleTax, purchaseTax                      int64
+	saleRate, purchaseRate                    decimal.Decimal
 	paymentTerm                               int64
 	partnerCursor, bankCursor                 odoo.Cursor
 	moveCursor                                odoo.Cursor
@@ -180,6 +189,11 @@ func (r *run) steps() []step {
 		{StepPostedMoves, r.postedMoves},
 		{StepMoveFields, r.moveFields},
 		{StepInvoicePDF, r.invoicePDF},
+		{StepTaxSetup, r.taxSetup},
+		{StepTwoTaxInvoice, r.twoTaxInvoice},
+		{StepGlobalRounding, r.globalRounding},
+		{StepTaxBill, r.taxBill},
+		{StepForeignBill, r.foreignBill},
 		{StepPartialPayment, r.partialPayment},
 		{StepFullPayment, r.fullPayment},
 		{StepResetToDraft, r.resetToDraft},
@@ -243,7 +257,19 @@ func (r *run) companies(ctx context.Context) error {
 	if err == nil && len(cos) == 0 {
 		err = errors.New("no company")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	r.company = cos[0]
+	for _, co := range cos {
+		if co.ID == r.cfg.CompanyID {
+			r.company = co
+		}
+	}
+	if m := r.company.TaxRoundingMethod; m != odoo.RoundPerLine && m != odoo.RoundGlobally {
+		r.surprise("company %d: tax rounding method %q", r.company.ID, m)
+	}
+	return nil
 }
 
 func (r *run) currencies(ctx context.Context) error {
@@ -286,9 +312,9 @@ func (r *run) taxes(ctx context.Context) error {
 		}
 		switch {
 		case t.TypeTaxUse == "sale" && r.saleTax == 0:
-			r.saleTax = t.ID
+			r.saleTax, r.saleRate = t.ID, t.Amount
 		case t.TypeTaxUse == "purchase" && r.purchaseTax == 0:
-			r.purchaseTax = t.ID
+			r.purchaseTax, r.purchaseRate = t.ID, t.Amount
 		}
 	}
 	if r.saleTax == 0 || r.purchaseTax == 0 {
@@ -308,10 +334,14 @@ func (r *run) accounts(ctx context.Context) error {
 			r.income = a.ID
 		case a.AccountType == "expense" && r.expense == 0 && !a.Deprecated:
 			r.expense = a.ID
+		case a.AccountType == "liability_current" && r.taxPayable == 0 && !a.Deprecated:
+			r.taxPayable = a.ID
+		case a.AccountType == "asset_current" && r.taxReceivable == 0 && !a.Deprecated:
+			r.taxReceivable = a.ID
 		}
 	}
-	if r.income == 0 || r.expense == 0 {
-		return fmt.Errorf("want an income and an expense account, got %d accounts", len(as))
+	if r.income == 0 || r.expense == 0 || r.taxPayable == 0 || r.taxReceivable == 0 {
+		return fmt.Errorf("want an income, an expense, a current liability and a current asset account, got %d accounts", len(as))
 	}
 	return nil
 }
@@ -953,7 +983,8 @@ func (r *run) webhookRule(ctx context.Context) error {
 
 func (r *run) execute(ctx context.Context) error {
 	res, err := r.c.Execute(ctx, "account.move", "search_count", nil,
-		map[string]any{"domain": []any{[]any{"partner_id", "=", r.partner}, []any{"move_type", "in", []any{odoo.MoveOutInvoice, odoo.MoveInInvoice}}}})
+		map[string]any{"domain": []any{[]any{"partner_id", "=", r.partner}, []any{"move_type", "in", []any{odoo.MoveOutInvoice, odoo.MoveInInvoice}},
+			[]any{"id", "in", []int64{r.invoice, r.bill}}}})
 	if err != nil {
 		return err
 	}
@@ -963,10 +994,18 @@ func (r *run) execute(ctx context.Context) error {
 	return nil
 }
 
-// cleanUp deletes the webhook rule and the custom fields (the moves and the partner stay: posted
-// moves cannot be deleted).
+// cleanUp deletes the webhook rule, the custom fields and the currency rate, and archives the taxes (the moves and
+// the partner stay: posted moves cannot be deleted).
 func (r *run) cleanUp(ctx context.Context) error {
 	if _, err := r.c.Execute(ctx, "base.automation", "unlink", []any{[]int64{r.rule}}, nil); err != nil {
+		return err
+	}
+	// Taxes used by posted moves cannot be deleted: they are archived. Today's rate goes.
+	taxes := []int64{r.tx.sixPct, r.tx.reverseCharge, r.tx.included}
+	if _, err := r.c.Execute(ctx, "account.tax", "write", []any{taxes}, map[string]any{"vals": map[string]any{"active": false}}); err != nil {
+		return err
+	}
+	if _, err := r.c.Execute(ctx, "res.currency.rate", "unlink", []any{r.tx.rateIDs}, nil); err != nil {
 		return err
 	}
 	_, err := r.c.Execute(ctx, "ir.model.fields", "unlink", []any{r.fields}, nil)

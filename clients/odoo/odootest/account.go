@@ -219,6 +219,7 @@ func (s *Server) defineAccounting() {
 		fM2O("account_id", "account.account"),
 		fSel("display_type", "product|Product", "cogs|Cost of Goods Sold", "tax|Tax", "discount|Discount", "rounding|Rounding", "payment_term|Payment Term", "line_section|Section", "line_note|Note", "epd|Early Payment Discount").def("product").req(),
 		fM2O("tax_line_id", "account.tax").ro().label("Originator Tax"),
+		fM2O("tax_repartition_line_id", "account.tax.repartition.line").ro().label("Originator Tax Distribution Line"),
 		fMoney("debit"), fMoney("credit"), fMoney("balance"), fMoney("amount_currency"), fMoney("amount_residual").label("Residual Amount"),
 		fDate("date_maturity").label("Due Date"), fBool("reconciled").ro(), fChar("matching_number").ro(),
 		(&fieldDef{Name: "analytic_distribution", Type: "json", String: "Analytic Distribution"}),
@@ -265,6 +266,7 @@ func (s *Server) defineAccounting() {
 	line.afterUnlink = func(s *Server, e *env, r *record) error { return s.recomputeMoveOf(e, r) }
 	s.newModel("product.product", "Product", "default_code, name, id", fChar("name").req(), fChar("default_code").label("Internal Reference"), fFloat("list_price").def(1.0), fBool("active"), fM2O("company_id", "res.company"))
 
+	s.defineTaxRepartition()
 	s.defineAccountPayment()
 }
 
@@ -579,15 +581,12 @@ func money(d decimal.Decimal, prec int32) float64 {
 	return f
 }
 
-type taxAmount struct {
-	tax    *record
-	amount decimal.Decimal
-	base   decimal.Decimal
-}
-
-// recomputeMove recomputes the lines and amounts of an invoice from its product lines, like
-// Odoo's dynamic lines: price_subtotal/price_total per line (taxes rounded per line), one tax
-// line per tax, one payment_term line per installment, and the move's amounts.
+// recomputeMove recomputes the lines and amounts of an invoice from its product lines, like Odoo 17's dynamic
+// lines: price_subtotal/price_total per line (account.tax.compute_all), amount_currency = direction × subtotal and
+// balance = amount_currency ÷ rate; one tax line per repartition line and account, whose amount is the sum of the
+// lines' shares (rounded per line or globally, as the company says) and whose balance is that sum at each line's
+// own rate (amount_currency ÷ balance); one payment_term line per installment, together what balances the move;
+// and the move's amounts.
 func (s *Server) recomputeMove(e *env, mv *record) error {
 	if s.inRecompute {
 		return nil
@@ -599,29 +598,23 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	mine := s.moveLines(mv.ID)
 	cur := asInt(mv.Vals["currency_id"])
 	prec := s.currencyPrec(cur)
-	company := s.models["res.company"].recs[asInt(mv.Vals["company_id"])]
+	companyID := asInt(mv.Vals["company_id"])
+	company := s.models["res.company"].recs[companyID]
 	compCur := asInt(company.Vals["currency_id"])
 	compPrec := s.currencyPrec(compCur)
-	rate := 1.0
-	if cur != compCur {
-		if c := s.models["res.currency"].recs[cur]; c != nil && asFloat(c.Vals["rate"]) > 0 {
-			rate = asFloat(c.Vals["rate"])
-		}
+	rateDate := asString(mv.Vals["invoice_date"])
+	if rateDate == "" {
+		rateDate = asString(mv.Vals["date"])
 	}
-	rateDec := dec(rate)
-	setBalance := func(l *record, amountCurrency decimal.Decimal) {
+	rate := s.rateAt(cur, companyID, rateDate)
+	setAmounts := func(l *record, amountCurrency, balance decimal.Decimal) {
 		l.Vals["amount_currency"] = money(amountCurrency, prec)
-		bal := amountCurrency
-		if rate != 1 {
-			bal = bal.Div(rateDec)
-		}
-		bal = bal.Round(compPrec)
-		b := money(bal, compPrec)
-		l.Vals["balance"] = b
-		if bal.IsPositive() {
-			l.Vals["debit"], l.Vals["credit"] = b, float64(0)
+		b := balance.Round(compPrec)
+		l.Vals["balance"] = money(b, compPrec)
+		if b.IsPositive() {
+			l.Vals["debit"], l.Vals["credit"] = money(b, compPrec), float64(0)
 		} else {
-			l.Vals["debit"], l.Vals["credit"] = float64(0), money(bal.Neg(), compPrec)
+			l.Vals["debit"], l.Vals["credit"] = float64(0), money(b.Neg(), compPrec)
 		}
 	}
 	if !isInvoice(mt) {
@@ -644,11 +637,20 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		mv.Vals["amount_residual_signed"] = float64(0)
 		return nil
 	}
-	dir := decimal.NewFromInt(direction(mt))
-	untaxed := decimal.Zero
-	taxes := map[int64]*taxAmount{}
-	var taxOrder []int64
+	dirSign := direction(mt)
+	dir := decimal.NewFromInt(dirSign)
+	globally := s.roundGlobally(companyID)
+	refund := mt == "out_refund" || mt == "in_refund"
+	type taxKey struct{ rep, account int64 }
+	type taxSum struct {
+		tax                     *record
+		amountCurrency, balance decimal.Decimal
+	}
+	taxSums := map[taxKey]*taxSum{}
+	var taxOrder []taxKey
 	var taxLines, termLines []*record
+	// amounts of the move: product lines, tax lines (signed as lines); company-currency balances likewise
+	productCur, productBal := decimal.Zero, decimal.Zero
 	for _, l := range mine {
 		switch asString(l.Vals["display_type"]) {
 		case "tax":
@@ -664,67 +666,63 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 			continue
 		}
 		qty, price, disc := dec(asFloat(l.Vals["quantity"])), dec(asFloat(l.Vals["price_unit"])), dec(asFloat(l.Vals["discount"]))
-		base := qty.Mul(price).Mul(decimal.NewFromInt(1).Sub(disc.Div(decimal.NewFromInt(100))))
-		subtotal := base
-		lineTax := decimal.Zero
-		var lineTaxes []taxAmount
+		unit := price.Mul(decimal.NewFromInt(1).Sub(disc.Div(decimal.NewFromInt(100))))
+		var taxes []*record
 		for _, tid := range toIDs(l.Vals["tax_ids"]) {
-			t := s.models["account.tax"].recs[tid]
-			if t == nil {
+			if t := s.models["account.tax"].recs[tid]; t != nil {
+				taxes = append(taxes, t)
+			}
+		}
+		// _compute_totals: the line's own amounts, unsigned.
+		totals := s.computeAll(taxes, unit, qty, prec, globally, refund, 1)
+		l.Vals["price_subtotal"] = money(totals.excluded, prec)
+		l.Vals["price_total"] = money(totals.included, prec)
+		amountCurrency := totals.excluded.Round(prec).Mul(dir)
+		balance := amountCurrency.Div(rate).Round(compPrec)
+		setAmounts(l, amountCurrency, balance)
+		productCur, productBal = productCur.Add(amountCurrency), productBal.Add(balance)
+		// _compute_all_tax: the taxes of the signed line, each share at the line's own rate.
+		lineRate := decimal.NewFromInt(1)
+		if !balance.IsZero() {
+			lineRate = amountCurrency.Div(balance)
+		}
+		signed := s.computeAll(taxes, unit.Mul(dir), qty, prec, globally, refund, int(dirSign))
+		for _, tv := range signed.taxes {
+			if tv.amount.IsZero() {
 				continue
 			}
-			amt := dec(asFloat(t.Vals["amount"]))
-			switch asString(t.Vals["amount_type"]) {
-			case "fixed":
-				lineTaxes = append(lineTaxes, taxAmount{tax: t, amount: amt.Mul(qty).Round(prec)})
-			default:
-				if t.Vals["price_include"] == true {
-					incl := base.Div(decimal.NewFromInt(1).Add(amt.Div(decimal.NewFromInt(100))))
-					subtotal = incl.Round(prec)
-					lineTaxes = append(lineTaxes, taxAmount{tax: t, amount: base.Round(prec).Sub(subtotal)})
-				} else {
-					lineTaxes = append(lineTaxes, taxAmount{tax: t})
-				}
+			k := taxKey{tv.rep, tv.account}
+			if k.account == 0 {
+				k.account = asInt(l.Vals["account_id"])
 			}
+			ts := taxSums[k]
+			if ts == nil {
+				ts = &taxSum{tax: tv.tax}
+				taxSums[k] = ts
+				taxOrder = append(taxOrder, k)
+			}
+			ts.amountCurrency = ts.amountCurrency.Add(tv.amount)
+			ts.balance = ts.balance.Add(tv.amount.Div(lineRate))
 		}
-		subtotal = subtotal.Round(prec)
-		for i := range lineTaxes {
-			t := lineTaxes[i].tax
-			if asString(t.Vals["amount_type"]) == "percent" && t.Vals["price_include"] != true || asString(t.Vals["amount_type"]) == "division" {
-				lineTaxes[i].amount = subtotal.Mul(dec(asFloat(t.Vals["amount"]))).Div(decimal.NewFromInt(100)).Round(prec)
-			}
-			lineTax = lineTax.Add(lineTaxes[i].amount)
-			ta := taxes[t.ID]
-			if ta == nil {
-				ta = &taxAmount{tax: t}
-				taxes[t.ID] = ta
-				taxOrder = append(taxOrder, t.ID)
-			}
-			ta.amount = ta.amount.Add(lineTaxes[i].amount)
-			ta.base = ta.base.Add(subtotal)
-		}
-		l.Vals["price_subtotal"] = money(subtotal, prec)
-		l.Vals["price_total"] = money(subtotal.Add(lineTax), prec)
-		setBalance(l, subtotal.Mul(dir))
-		untaxed = untaxed.Add(subtotal)
 	}
-	// tax lines: update in place, create missing, remove stale
-	totalTax := decimal.Zero
+	// tax lines: one per repartition line and account; update in place, create missing, remove stale
+	taxCur, taxBal := decimal.Zero, decimal.Zero
 	seen := map[int64]bool{}
-	for _, tid := range taxOrder {
-		ta := taxes[tid]
-		totalTax = totalTax.Add(ta.amount)
+	for _, k := range taxOrder {
+		ts := taxSums[k]
+		ac, bal := ts.amountCurrency.Round(prec), ts.balance.Round(compPrec)
+		if ac.IsZero() && bal.IsZero() {
+			continue
+		}
 		var tl *record
 		for _, x := range taxLines {
-			if asInt(x.Vals["tax_line_id"]) == tid {
+			if !seen[x.ID] && asInt(x.Vals["tax_repartition_line_id"]) == k.rep && asInt(x.Vals["account_id"]) == k.account {
 				tl = x
 			}
 		}
-		if ta.amount.IsZero() && tl == nil {
-			continue
-		}
 		if tl == nil {
-			id, err := s.create(e, lines, map[string]any{"move_id": mv.ID, "display_type": "tax", "name": ta.tax.Vals["name"], "tax_line_id": tid, "account_id": ta.tax.Vals["account_id"], "quantity": float64(0)})
+			id, err := s.create(e, lines, map[string]any{"move_id": mv.ID, "display_type": "tax", "name": ts.tax.Vals["name"], "tax_line_id": ts.tax.ID,
+				"tax_repartition_line_id": k.rep, "account_id": k.account, "quantity": float64(0)})
 			if err != nil {
 				return err
 			}
@@ -733,22 +731,26 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		seen[tl.ID] = true
 		tl.Vals["price_subtotal"] = float64(0)
 		tl.Vals["price_total"] = float64(0)
-		setBalance(tl, ta.amount.Mul(dir))
+		setAmounts(tl, ac, bal)
+		taxCur, taxBal = taxCur.Add(ac), taxBal.Add(bal)
 	}
 	for _, x := range taxLines {
 		if !seen[x.ID] {
 			lines.remove(x.ID)
 		}
 	}
+	// the document's amounts are positive; lines carry the direction
+	untaxed, totalTax := productCur.Mul(dir), taxCur.Mul(dir)
 	total := untaxed.Add(totalTax)
+	totalCompany := productBal.Add(taxBal).Mul(dir)
 	// payment term lines
 	invDate := asString(mv.Vals["invoice_date"])
 	if invDate == "" {
 		invDate = asString(mv.Vals["date"])
 	}
 	type inst struct {
-		amount decimal.Decimal
-		due    string
+		amount, company decimal.Decimal
+		due             string
 	}
 	var insts []inst
 	if term := s.models["account.payment.term"].recs[asInt(mv.Vals["invoice_payment_term_id"])]; term != nil {
@@ -758,22 +760,25 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 				tls = append(tls, tl)
 			}
 		}
-		remaining := total
+		remaining, remainingCompany := total, totalCompany
 		for i, tl := range tls {
-			var amt decimal.Decimal
+			var amt, comp decimal.Decimal
 			switch asString(tl.Vals["value"]) {
 			case "fixed":
 				amt = dec(asFloat(tl.Vals["value_amount"])).Round(prec)
+				comp = amt.Div(rate).Round(compPrec)
 			case "balance":
-				amt = remaining
+				amt, comp = remaining, remainingCompany
 			default:
-				amt = total.Mul(dec(asFloat(tl.Vals["value_amount"]))).Div(decimal.NewFromInt(100)).Round(prec)
+				pct := dec(asFloat(tl.Vals["value_amount"])).Div(decimal.NewFromInt(100))
+				amt = total.Mul(pct).Round(prec)
+				comp = totalCompany.Mul(pct).Round(compPrec)
 			}
 			if i == len(tls)-1 && asString(tl.Vals["value"]) != "fixed" {
-				amt = remaining
+				amt, comp = remaining, remainingCompany
 			}
-			remaining = remaining.Sub(amt)
-			insts = append(insts, inst{amount: amt, due: s.dueDate(invDate, tl)})
+			remaining, remainingCompany = remaining.Sub(amt), remainingCompany.Sub(comp)
+			insts = append(insts, inst{amount: amt, company: comp, due: s.dueDate(invDate, tl)})
 		}
 	}
 	if len(insts) == 0 {
@@ -781,13 +786,13 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		if due == "" || due < invDate {
 			due = invDate
 		}
-		insts = []inst{{amount: total, due: due}}
+		insts = []inst{{amount: total, company: totalCompany, due: due}}
 	}
 	// receivable/payable account
 	var termAccount int64
 	if p := s.models["res.partner"].recs[asInt(mv.Vals["partner_id"])]; p != nil {
 		ce := *e
-		ce.company = asInt(mv.Vals["company_id"])
+		ce.company = companyID
 		f := "property_account_receivable_id"
 		if strings.HasPrefix(mt, "in_") {
 			f = "property_account_payable_id"
@@ -801,7 +806,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		}
 		for _, id := range s.models["account.account"].sortedIDs(s, e, "") {
 			a := s.models["account.account"].recs[id]
-			if a.Vals["account_type"] == want && asInt(a.Vals["company_id"]) == asInt(mv.Vals["company_id"]) {
+			if a.Vals["account_type"] == want && asInt(a.Vals["company_id"]) == companyID {
 				termAccount = id
 				break
 			}
@@ -822,7 +827,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		tl.Vals["name"] = asString(mv.Vals["payment_reference"])
 		tl.Vals["account_id"] = termAccount
 		tl.Vals["date_maturity"] = in.due
-		setBalance(tl, in.amount.Mul(dir).Neg())
+		setAmounts(tl, in.amount.Mul(dir).Neg(), in.company.Mul(dir).Neg())
 		tl.Vals["price_subtotal"] = float64(0)
 		tl.Vals["price_total"] = float64(0)
 		if in.due > maxDue {
@@ -837,8 +842,8 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	mv.Vals["amount_tax"] = money(totalTax, prec)
 	mv.Vals["amount_total"] = money(total, prec)
 	sign := dir.Neg()
-	mv.Vals["amount_untaxed_signed"] = money(untaxed.Mul(sign).Div(dec(rate)), compPrec)
-	mv.Vals["amount_total_signed"] = money(total.Mul(sign).Div(dec(rate)), compPrec)
+	mv.Vals["amount_untaxed_signed"] = money(productBal.Mul(dir).Mul(sign), compPrec)
+	mv.Vals["amount_total_signed"] = money(totalCompany.Mul(sign), compPrec)
 	s.updateResidual(mv)
 	return nil
 }

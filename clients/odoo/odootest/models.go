@@ -102,6 +102,7 @@ func (s *Server) defineModels() {
 		fChar("name").req(), fM2O("currency_id", "res.currency").req(), fM2O("country_id", "res.country"),
 		fM2O("partner_id", "res.partner"), fChar("vat").label("Tax ID"), fChar("company_registry"), fInt("sequence").def(int64(10)),
 		fM2O("account_journal_payment_debit_account_id", "account.account"),
+		fSel("tax_calculation_rounding_method", "round_per_line|Round per Line", "round_globally|Round Globally").def("round_per_line").label("Tax Calculation Rounding Method"),
 	)
 	s.newModel("res.users", "User", "name, login",
 		fChar("name").req(), fChar("login").req(), fM2O("partner_id", "res.partner"), fM2O("company_id", "res.company").req(),
@@ -117,6 +118,7 @@ func (s *Server) defineModels() {
 		}),
 	)
 	_ = cur
+	s.defineCurrencyRates()
 	s.newModel("res.bank", "Bank", "name", fChar("name").req(), fChar("bic").label("Bank Identifier Code"), fM2O("country", "res.country"), fBool("active"))
 
 	partner := s.newModel("res.partner", "Contact", "complete_name ASC, id DESC",
