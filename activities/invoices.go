@@ -284,6 +284,15 @@ func (v *Invoices) FetchInvoice(ctx context.Context, in InvoiceRef) (FetchedInvo
 		out.Do = InvoicePost
 	case odoo.StateCancel:
 		if !linked {
+			links, err := c.Store.LinksOf(ctx, conn.ID, ModelMove, mv.ID)
+			if err != nil {
+				return FetchedInvoice{}, err
+			}
+			for role, l := range links {
+				if strings.HasPrefix(role, roleReversal+"@") {
+					return skip(fmt.Sprintf("cancelled in Odoo; its Exact entry %s was reversed by entry %s", strings.TrimPrefix(role, roleReversal+"@"), l.ExactCode))
+				}
+			}
 			return skip("cancelled before it was sent to Exact")
 		}
 		out.Do = InvoiceReverse
@@ -728,6 +737,8 @@ const (
 	EntryFound     = "found" // made by an attempt that lost Exact's answer
 	EntryUnchanged = "unchanged"
 	EntryUpdated   = "updated"
+	EntryReposted  = "reposted" // reversed and booked anew: Exact refused to change the entry
+	EntryReversed  = "reversed" // the invoice was cancelled: its entry reversed
 )
 
 // EntryResult is the Exact entry of an invoice.
@@ -780,7 +791,11 @@ func (v *Invoices) upsertEntry(ctx context.Context, in EntryInput) (EntryResult,
 	link, outcome, err := ensureObject(ctx, c.Store, objectSpec{ConnectionID: conn.ID, OdooModel: ModelMove, OdooID: m.MoveID,
 		Role: RoleEntry, Entity: entity, Intent: intent, PayloadHash: hash, Payload: payload,
 		Find: func(ctx context.Context) (exactObject, bool, error) {
-			return findEntry(ctx, ec, div, m.Purchase, intent)
+			retired, err := v.retiredEntries(ctx, conn.ID, m.MoveID)
+			if err != nil {
+				return exactObject{}, false, err
+			}
+			return findEntry(ctx, ec, div, m.Purchase, intent, retired)
 		},
 		Create: func(ctx context.Context) (exactObject, error) {
 			if m.Purchase {
@@ -813,6 +828,21 @@ func (v *Invoices) upsertEntry(ctx context.Context, in EntryInput) (EntryResult,
 		return res, nil
 	}
 	note, err := v.updateEntry(ctx, ec, div, link, in)
+	if errors.Is(err, exact.ErrValidation) {
+		// Exact refuses to change the entry (processed, period closed, matched): reverse it and book anew.
+		rev, rerr := v.reverseEntry(ctx, ReverseInput{ConnectionID: in.ConnectionID, MoveID: m.MoveID, Why: exactMessage(err)})
+		if rerr != nil {
+			return res, rerr
+		}
+		again := in
+		again.DocumentID = "" // the document stays with the reversed entry (Exact links a document to one entry)
+		res, err := v.upsertEntry(ctx, again)
+		if err != nil {
+			return res, err
+		}
+		res.Action, res.Note = EntryReposted, rev.Note
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}
@@ -824,21 +854,58 @@ func (v *Invoices) upsertEntry(ctx context.Context, in EntryInput) (EntryResult,
 	return res, nil
 }
 
-// findEntry looks an entry up by its natural key (journal, YourRef and relation).
-func findEntry(ctx context.Context, ec *exact.Client, div int, purchase bool, key entryIntent) (exactObject, bool, error) {
+// retiredEntries are the Exact entries an invoice had before (reversed entries and their reversals), which share
+// its natural key.
+func (v *Invoices) retiredEntries(ctx context.Context, connID, moveID int64) (map[string]bool, error) {
+	links, err := v.Contacts.Store.LinksOf(ctx, connID, ModelMove, moveID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for role, l := range links {
+		if strings.HasPrefix(role, RoleEntry+"@") || strings.HasPrefix(role, roleReversal) {
+			out[l.ExactID] = true
+		}
+	}
+	return out, nil
+}
+
+// findEntry looks an entry up by its natural key (journal, YourRef and relation), other than the retired ones.
+func findEntry(ctx context.Context, ec *exact.Client, div int, purchase bool, key entryIntent, retired map[string]bool) (exactObject, bool, error) {
 	filter := exact.And(exact.Eq("Journal", exact.String(key.Journal)), exact.Eq("YourRef", exact.String(key.YourRef)))
+	var found []exactObject
 	if purchase {
-		es, err := exact.Collect(ec.PurchaseEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Supplier", exact.Guid(key.Party))), Top: 2}))
-		if err != nil || len(es) == 0 {
+		es, err := exact.Collect(ec.PurchaseEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Supplier", exact.Guid(key.Party))), Top: 10}))
+		if err != nil {
 			return exactObject{}, false, err
 		}
-		return exactObject{ID: es[0].EntryID, Code: fmt.Sprint(es[0].EntryNumber)}, true, nil
+		for _, e := range es {
+			found = append(found, exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)})
+		}
+	} else {
+		es, err := exact.Collect(ec.SalesEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Customer", exact.Guid(key.Party))), Top: 10}))
+		if err != nil {
+			return exactObject{}, false, err
+		}
+		for _, e := range es {
+			found = append(found, exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)})
+		}
 	}
-	es, err := exact.Collect(ec.SalesEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Customer", exact.Guid(key.Party))), Top: 2}))
-	if err != nil || len(es) == 0 {
-		return exactObject{}, false, err
+	for _, o := range found {
+		if !retired[o.ID] {
+			return o, true, nil
+		}
 	}
-	return exactObject{ID: es[0].EntryID, Code: fmt.Sprint(es[0].EntryNumber)}, true, nil
+	return exactObject{}, false, nil
+}
+
+// exactMessage is Exact's own message in an error, for a run's note.
+func exactMessage(err error) string {
+	var ee *exact.Error
+	if errors.As(err, &ee) && ee.Message != "" {
+		return ee.Message
+	}
+	return err.Error()
 }
 
 // updateEntry brings a sent entry in line with the reposted invoice: the header by PUT, the lines through the
@@ -899,6 +966,153 @@ func (v *Invoices) updateEntry(ctx context.Context, ec *exact.Client, div int, l
 	}
 	return fmt.Sprintf("the invoice changed in Odoo after it was sent: entry %s updated (header and %d lines) | "+
 		"NL: de factuur is in Odoo gewijzigd na verzending: boeking %s bijgewerkt (kop en %d regels)", link.ExactCode, changed, link.ExactCode, changed), nil
+}
+
+// ---- reverse ------------------------------------------------------------------------------------------------
+
+// ReverseInput names the invoice whose Exact entry is reversed, and why.
+type ReverseInput struct {
+	ConnectionID int64
+	MoveID       int64
+	// Cancelled: the invoice was cancelled in Odoo; otherwise Exact refused to update the entry of a reposted
+	// invoice (processed, period closed, matched) and a new entry follows the reversal.
+	Cancelled bool
+	Why       string
+}
+
+// ReverseResult is the reversal made.
+type ReverseResult struct {
+	Reversed       string // the reversed entry's number
+	ReversalID     string
+	ReversalNumber string
+	Note           string
+}
+
+// roleReversal is the link role of the entry that reverses an invoice's entry.
+const roleReversal = "reversal"
+
+// ReverseEntry reverses the Exact entry of an invoice with an entry of the opposite sign in the same journal, for
+// the same relation and YourRef, dated today; it is made once (see ensureObject). A booked entry is reversed rather
+// than deleted: Exact's entry numbers stay without gaps and the books show what happened, as an accountant
+// credits a cancelled invoice. The invoice's links to the entry, its document and the reversal are then retired
+// (role@number), so a reposted invoice gets a new entry and a new document.
+func (v *Invoices) ReverseEntry(ctx context.Context, in ReverseInput) (ReverseResult, error) {
+	res, err := v.reverseEntry(ctx, in)
+	return res, Classify(err)
+}
+
+func (v *Invoices) reverseEntry(ctx context.Context, in ReverseInput) (ReverseResult, error) {
+	c := v.Contacts
+	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
+	if err != nil {
+		return ReverseResult{}, err
+	}
+	links, err := c.Store.LinksOf(ctx, conn.ID, ModelMove, in.MoveID)
+	if err != nil {
+		return ReverseResult{}, err
+	}
+	entry, ok := links[RoleEntry]
+	if !ok || entry.Pending {
+		return ReverseResult{}, fmt.Errorf("move %d has no Exact entry to reverse", in.MoveID)
+	}
+	ec, err := c.Clients.Exact(ctx, conn)
+	if err != nil {
+		return ReverseResult{}, err
+	}
+	div := conn.ExactDivision
+	purchase := entry.ExactEntity == EntityPurchaseEntries
+	var head exact.EntryHeader
+	var party string
+	var lines []exact.EntryLine
+	if purchase {
+		e, err := ec.PurchaseEntries.Get(ctx, div, entry.ExactID)
+		if err == nil {
+			head, party = e.EntryHeader, e.Supplier
+			lines, err = exact.Collect(ec.PurchaseEntries.Lines(ctx, div, entry.ExactID))
+		}
+		if err != nil {
+			return ReverseResult{}, err
+		}
+	} else {
+		e, err := ec.SalesEntries.Get(ctx, div, entry.ExactID)
+		if err == nil {
+			head, party = e.EntryHeader, e.Customer
+			lines, err = exact.Collect(ec.SalesEntries.Lines(ctx, div, entry.ExactID))
+		}
+		if err != nil {
+			return ReverseResult{}, err
+		}
+	}
+	rev := exact.EntryHeader{Journal: head.Journal, EntryDate: exact.Date{Time: time.Now()}, YourRef: head.YourRef,
+		Description: cut(fmt.Sprintf("Reversal of %d %s", head.EntryNumber, head.Description), 60), Currency: head.Currency, Rate: head.Rate,
+		PaymentReference: head.PaymentReference}
+	var revLines []exact.EntryLine
+	for _, l := range lines {
+		revLines = append(revLines, exact.EntryLine{GLAccount: l.GLAccount, Description: l.Description, AmountFC: l.AmountFC.Neg(),
+			VATCode: l.VATCode, VATAmountFC: l.VATAmountFC.Neg(), Quantity: l.Quantity.Neg(), CostCenter: l.CostCenter, CostUnit: l.CostUnit})
+	}
+	key := entryIntent{Journal: strings.TrimSpace(head.Journal), YourRef: head.YourRef, Party: party}
+	link, _, err := ensureObject(ctx, c.Store, objectSpec{ConnectionID: conn.ID, OdooModel: ModelMove, OdooID: in.MoveID, Role: roleReversal,
+		Entity: entry.ExactEntity, Intent: key,
+		Find: func(ctx context.Context) (exactObject, bool, error) {
+			return findOtherEntry(ctx, ec, div, purchase, key, entry.ExactID)
+		},
+		Create: func(ctx context.Context) (exactObject, error) {
+			if purchase {
+				e, err := ec.PurchaseEntries.Create(ctx, div, &exact.PurchaseEntry{EntryHeader: rev, Supplier: party, PurchaseEntryLines: revLines})
+				if err != nil {
+					return exactObject{}, err
+				}
+				return exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)}, nil
+			}
+			e, err := ec.SalesEntries.Create(ctx, div, &exact.SalesEntry{EntryHeader: rev, Customer: party, SalesEntryLines: revLines})
+			if err != nil {
+				return exactObject{}, err
+			}
+			return exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)}, nil
+		}})
+	if err != nil {
+		return ReverseResult{}, err
+	}
+	out := ReverseResult{Reversed: entry.ExactCode, ReversalID: link.ExactID, ReversalNumber: link.ExactCode}
+	if in.Cancelled {
+		out.Note = fmt.Sprintf("cancelled in Odoo: Exact entry %s reversed by entry %s | NL: geannuleerd in Odoo: Exact-boeking %s tegengeboekt met boeking %s",
+			entry.ExactCode, link.ExactCode, entry.ExactCode, link.ExactCode)
+	} else {
+		out.Note = fmt.Sprintf("changed in Odoo after it was sent, and Exact refused to change entry %s (%s): it was reversed by entry %s and the invoice booked anew | "+
+			"NL: gewijzigd in Odoo na verzending, en Exact weigerde boeking %s te wijzigen: die is tegengeboekt met boeking %s en de factuur opnieuw geboekt",
+			entry.ExactCode, in.Why, link.ExactCode, entry.ExactCode, link.ExactCode)
+	}
+	return out, c.Store.RetireLinks(ctx, conn.ID, ModelMove, in.MoveID, []string{RoleEntry, roleReversal, RoleDocument, RoleAttachment}, entry.ExactCode)
+}
+
+// findOtherEntry looks up an entry by its natural key other than the one it reverses.
+func findOtherEntry(ctx context.Context, ec *exact.Client, div int, purchase bool, key entryIntent, except string) (exactObject, bool, error) {
+	filter := exact.And(exact.Eq("Journal", exact.String(key.Journal)), exact.Eq("YourRef", exact.String(key.YourRef)))
+	var found []exactObject
+	if purchase {
+		es, err := exact.Collect(ec.PurchaseEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Supplier", exact.Guid(key.Party))), Top: 10}))
+		if err != nil {
+			return exactObject{}, false, err
+		}
+		for _, e := range es {
+			found = append(found, exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)})
+		}
+	} else {
+		es, err := exact.Collect(ec.SalesEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Customer", exact.Guid(key.Party))), Top: 10}))
+		if err != nil {
+			return exactObject{}, false, err
+		}
+		for _, e := range es {
+			found = append(found, exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)})
+		}
+	}
+	for _, o := range found {
+		if o.ID != except {
+			return o, true, nil
+		}
+	}
+	return exactObject{}, false, nil
 }
 
 // ---- write back ---------------------------------------------------------------------------------------------

@@ -164,3 +164,15 @@ func (s *Store) Forget(ctx context.Context, connectionID int64) error {
 		return nil
 	})
 }
+
+// RetireLinks renames the roles of an Odoo record's links to role@suffix (entry → entry@26700001), so the objects
+// they name stay known (a reversed entry and its reversal) while the record gets new ones under the plain roles.
+func (s *Store) RetireLinks(ctx context.Context, connectionID int64, odooModel string, odooID int64, roles []string, suffix string) error {
+	for _, role := range roles {
+		if _, err := s.pool.Exec(ctx, `UPDATE links SET role = role || '@' || $5, updated_at = now()
+			WHERE connection_id = $1 AND odoo_model = $2 AND odoo_id = $3 AND role = $4`, connectionID, odooModel, odooID, role, suffix); err != nil {
+			return fmt.Errorf("store: retire link %s/%d %q: %w", odooModel, odooID, role, err)
+		}
+	}
+	return nil
+}

@@ -344,3 +344,146 @@ func (s *stack) odooClient() *odoo.Client {
 	}
 	return oc
 }
+
+// After posting: an invoice reset to draft, changed and posted again updates its Exact entry; once Exact has
+// processed the entry, a change is booked as a reversal and a new entry; a cancelled invoice is reversed. Every
+// such action is said in the run's result, and Exact's totals follow Odoo's.
+func TestInvoiceChangedAfterPostingAndCancelled(t *testing.T) {
+	s := newStack(t)
+	s.mapInvoices()
+	ctx := context.Background()
+	seeded := s.odoo.Seeded()
+	partner := s.postedDemoMoves()[0].CommercialPartner.ID
+	id, err := s.odoo.Create("account.move", map[string]any{"move_type": "out_invoice", "partner_id": partner, "journal_id": seeded.Journals["INV"],
+		"invoice_date": time.Now().Format(time.DateOnly), "invoice_line_ids": []any{
+			[]any{0, 0, map[string]any{"name": "Advies", "quantity": 2, "price_unit": 100, "tax_ids": []any{[]any{6, 0, []any{seeded.Taxes["sale 21%"]}}}}},
+			[]any{0, 0, map[string]any{"name": "Reiskosten", "quantity": 1, "price_unit": 40, "tax_ids": []any{[]any{6, 0, []any{seeded.Taxes["sale 9%"]}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(method string) {
+		t.Helper()
+		if _, err := s.odoo.Call("account.move", method, []any{[]any{id}}, nil); err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+	}
+	sync := func() workflows.InvoiceResult {
+		t.Helper()
+		s.clock.Advance(2 * time.Second)
+		if err := workflows.StartInvoiceSync(ctx, s.ts.Client, s.conn, id); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.waitInvoice(id)
+		if err != nil {
+			t.Fatalf("sync: %v", err)
+		}
+		return r
+	}
+	total := func(entryID string) decimal.Decimal {
+		t.Helper()
+		for _, e := range s.exact.Entities(s.div, "salesentry/SalesEntries") {
+			if e["EntryID"] == entryID {
+				return decimalOf(t, e["AmountFC"])
+			}
+		}
+		t.Fatalf("entry %s not in Exact", entryID)
+		return decimal.Zero
+	}
+	odooTotal := func() decimal.Decimal {
+		t.Helper()
+		b, err := s.odooClient().Moves(ctx, []int64{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Moves[0].AmountTotal
+	}
+	lineOf := func(name string) int64 {
+		t.Helper()
+		b, err := s.odooClient().Moves(ctx, []int64{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range b.Moves[0].InvoiceLines {
+			if l.Name == name {
+				return l.ID
+			}
+		}
+		t.Fatalf("no line %q", name)
+		return 0
+	}
+	call("action_post")
+	first := sync()
+	if first.Action != activities.EntryCreated || !total(first.EntryID).Equal(odooTotal()) {
+		t.Fatalf("first post: %+v", first)
+	}
+
+	// Reset to draft: nothing changes in Exact while the invoice is a draft.
+	call("button_draft")
+	if r := sync(); r.State != workflows.StateSkipped || !strings.Contains(r.Reason, "reset to draft") {
+		t.Errorf("a draft: %+v, want skipped, waiting for the repost", r)
+	}
+	if err := s.odoo.Write("account.move", []int64{id}, map[string]any{"invoice_line_ids": []any{
+		[]any{1, lineOf("Advies"), map[string]any{"price_unit": 125}},
+		[]any{0, 0, map[string]any{"name": "Parkeren", "quantity": 1, "price_unit": 7.5, "tax_ids": []any{[]any{6, 0, []any{seeded.Taxes["sale 21%"]}}}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	call("action_post")
+	updated := sync()
+	if updated.Action != activities.EntryUpdated || updated.EntryID != first.EntryID || len(updated.Notes) == 0 {
+		t.Errorf("repost: %+v, want the same entry updated, and said so", updated)
+	}
+	if got, want := total(first.EntryID), odooTotal(); !got.Equal(want) {
+		t.Errorf("after the update: Exact %s, Odoo %s", got, want)
+	}
+
+	// Exact processed the entry: the next change is a reversal and a new entry.
+	if err := s.exact.ProcessEntry(s.div, first.EntryID); err != nil {
+		t.Fatal(err)
+	}
+	call("button_draft")
+	if err := s.odoo.Write("account.move", []int64{id}, map[string]any{"invoice_line_ids": []any{
+		[]any{1, lineOf("Reiskosten"), map[string]any{"price_unit": 55}}}}); err != nil {
+		t.Fatal(err)
+	}
+	call("action_post")
+	reposted := sync()
+	if reposted.Action != activities.EntryReposted || reposted.EntryID == first.EntryID || len(reposted.Notes) == 0 ||
+		!strings.Contains(strings.Join(reposted.Notes, " "), "reversed") {
+		t.Fatalf("change after processing: %+v, want reversed and booked anew, said so", reposted)
+	}
+	if got, want := total(reposted.EntryID), odooTotal(); !got.Equal(want) {
+		t.Errorf("new entry: Exact %s, Odoo %s", got, want)
+	}
+	net := decimal.Zero
+	for _, e := range s.exact.Entities(s.div, "salesentry/SalesEntries") {
+		if e["YourRef"] == reposted.MoveName {
+			net = net.Add(decimalOf(t, e["AmountFC"]))
+		}
+	}
+	if !net.Equal(odooTotal()) {
+		t.Errorf("the invoice's entries in Exact add up to %s, Odoo's total is %s", net, odooTotal())
+	}
+
+	// Cancelled: the entry is reversed; the invoice's entries then add up to zero, and a second run changes nothing.
+	call("button_draft")
+	call("button_cancel")
+	cancelled := sync()
+	if cancelled.Action != activities.EntryReversed || len(cancelled.Notes) == 0 {
+		t.Fatalf("cancelled: %+v, want reversed and said so", cancelled)
+	}
+	net = decimal.Zero
+	n := 0
+	for _, e := range s.exact.Entities(s.div, "salesentry/SalesEntries") {
+		if e["YourRef"] == reposted.MoveName {
+			net = net.Add(decimalOf(t, e["AmountFC"]))
+			n++
+		}
+	}
+	if !net.IsZero() || n != 4 {
+		t.Errorf("after the cancel: %d entries adding up to %s, want 4 (2 entries, 2 reversals) adding up to 0", n, net)
+	}
+	again := sync()
+	if again.State != workflows.StateSkipped || !strings.Contains(again.Reason, "was reversed") {
+		t.Errorf("cancelled again: %+v, want skipped (reversed already)", again)
+	}
+}

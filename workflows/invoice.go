@@ -87,10 +87,18 @@ func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, erro
 		return res, nil
 	}
 	if fetched.Do == activities.InvoiceReverse {
-		// Reversal of a cancelled invoice is not built yet: say so in the run, change nothing in Exact.
-		res.State = StateSkipped
-		res.Reason = "cancelled in Odoo after it was sent: reverse entry " + fetched.WrittenEntryNumber + " in Exact by hand (exactsync does not reverse entries yet)"
-		return res, nil
+		var rev activities.ReverseResult
+		if err := workflow.ExecuteActivity(remote(ctx), a.ReverseEntry, activities.ReverseInput{
+			ConnectionID: in.ConnectionID, MoveID: mv.ID, Cancelled: true}).Get(ctx, &rev); err != nil {
+			return res, err
+		}
+		res.State, res.Action, res.EntryID, res.EntryNumber = StateSynced, activities.EntryReversed, rev.ReversalID, rev.ReversalNumber
+		res.Notes = append(res.Notes, rev.Note)
+		// The move's x_ fields no longer name an entry that stands for it.
+		err := workflow.ExecuteActivity(remote(ctx), a.WriteBackInvoice, activities.InvoiceWriteBackInput{
+			ConnectionID: in.ConnectionID, MoveID: mv.ID, WrittenEntryID: fetched.WrittenEntryID,
+			WrittenEntryNumber: fetched.WrittenEntryNumber, WrittenDocumentID: fetched.WrittenDocumentID}).Get(ctx, nil)
+		return res, err
 	}
 
 	var partner activities.PartnerAccount
