@@ -114,6 +114,10 @@ func installWebhooks(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	id, err := oc.EnsureWebhookRule(ctx, activities.PartnerWebhookRule(conn.Name, *public, secret))
+	var invoiceRule int64
+	if err == nil {
+		invoiceRule, err = oc.EnsureWebhookRule(ctx, activities.InvoiceWebhookRule(conn.Name, *public, secret))
+	}
 	if err != nil && rotated {
 		return fmt.Errorf("the new webhook secret is stored and the old URL is refused from now on, but Odoo's rule could not be updated (%w). "+
 			"Fix: run `starter odoo install-webhooks` again, without --rotate-secret, once Odoo answers; polling keeps the sync going meanwhile | "+
@@ -125,10 +129,10 @@ func installWebhooks(ctx context.Context, e *env, args []string) error {
 	}
 	base := strings.TrimRight(*public, "/")
 	if rotated {
-		e.printf("Webhook secret replaced: Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes with the new secret; the old URL is refused from now on\n", id, base)
+		e.printf("Webhook secret replaced: Odoo automation rules %d (partners) and %d (invoices) notify %s/webhooks/odoo/… with the new secret; the old URL is refused from now on\n", id, invoiceRule, base)
 		return nil
 	}
-	e.printf("Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes\n", id, base)
+	e.printf("Odoo automation rule %d notifies %s/webhooks/odoo/… of partner changes, rule %d of posted and cancelled invoices\n", id, base, invoiceRule)
 	return nil
 }
 

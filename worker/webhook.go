@@ -82,6 +82,9 @@ type webhookReceiver struct {
 	resolve func(ctx context.Context, conn store.Connection, partnerID int64) (int64, bool, error)
 	// start signals-with-start the partner's sync.
 	start func(ctx context.Context, conn store.Connection, partnerID int64) error
+	// startMove, when set, signals-with-start an invoice's sync (account.move notifications); the sync reads the
+	// move itself and skips what is not an invoice of a mapped journal.
+	startMove func(ctx context.Context, conn store.Connection, moveID int64) error
 
 	once    sync.Once
 	jobs    chan webhookJob
@@ -92,12 +95,14 @@ type webhookReceiver struct {
 
 type recordKey struct {
 	connectionID int64
-	partnerID    int64
+	model        string
+	partnerID    int64 // the record's id (a partner's, or a move's)
 }
 
 type webhookJob struct {
 	conn      store.Connection
-	partnerID int64
+	model     string
+	partnerID int64 // the record's id (a partner's, or a move's)
 }
 
 // pendingRecord is a notified record that is queued (started false) or being read and started (started true);
@@ -123,10 +128,14 @@ func webhookHandler(d *dependencies) http.Handler {
 
 // webhookReceiver builds the receiver over the worker's store, Odoo clients and Temporal client.
 func (d *dependencies) webhookReceiver(cfg webhookConfig) *webhookReceiver {
-	return newWebhookReceiver(cfg, d.logger, d.store.ConnectionByWebhookSecret, commercialPartner(d.clients),
+	rc := newWebhookReceiver(cfg, d.logger, d.store.ConnectionByWebhookSecret, commercialPartner(d.clients),
 		func(ctx context.Context, conn store.Connection, partnerID int64) error {
 			return workflows.StartContactSync(ctx, d.temporal, conn, partnerID)
 		})
+	rc.startMove = func(ctx context.Context, conn store.Connection, moveID int64) error {
+		return workflows.StartInvoiceSync(ctx, d.temporal, conn, moveID)
+	}
+	return rc
 }
 
 func newWebhookReceiver(cfg webhookConfig, logger *zap.Logger,
@@ -220,11 +229,11 @@ func (rc *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "body must be an Odoo webhook notification with _model and _id", http.StatusBadRequest)
 		return
 	}
-	if n.Model != activities.ModelPartner {
+	if n.Model != activities.ModelPartner && (n.Model != activities.ModelMove || rc.startMove == nil) {
 		http.Error(w, "model "+n.Model+" is not synced through this webhook", http.StatusUnprocessableEntity)
 		return
 	}
-	accepted, logRefusals := rc.enqueue(conn, n.ID)
+	accepted, logRefusals := rc.enqueue(conn, n.Model, n.ID)
 	if logRefusals > 0 {
 		rc.logger.Warn("webhook: notifications over the connection's rate limit were refused; polling picks their changes up",
 			zap.Int("division", conn.ExactDivision), zap.Int64("odoo_company", conn.OdooCompanyID), zap.Int("refused", logRefusals))
@@ -239,9 +248,9 @@ func (rc *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // enqueue accepts a notification of a record: it joins one queued or being handled (a notification during the
 // handling earns one more round), or takes a token of the connection's bucket and a place in the queue.
 // logRefusals > 0 asks the caller to log that many refusals: the first of a window, then once per LogEvery.
-func (rc *webhookReceiver) enqueue(conn store.Connection, partnerID int64) (accepted bool, logRefusals int) {
+func (rc *webhookReceiver) enqueue(conn store.Connection, model string, partnerID int64) (accepted bool, logRefusals int) {
 	now := rc.cfg.Now()
-	key := recordKey{conn.ID, partnerID}
+	key := recordKey{conn.ID, model, partnerID}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	p, isPending := rc.pending[key]
@@ -259,7 +268,7 @@ func (rc *webhookReceiver) enqueue(conn store.Connection, partnerID int64) (acce
 			return true, 0
 		}
 		select {
-		case rc.jobs <- webhookJob{conn: conn, partnerID: partnerID}:
+		case rc.jobs <- webhookJob{conn: conn, model: model, partnerID: partnerID}:
 			rc.pending[key] = &pendingRecord{}
 			return true, 0
 		default: // the queue is full: refused like a notification over the limit
@@ -287,7 +296,7 @@ func (rc *webhookReceiver) work(ctx context.Context) {
 
 // handle reads and starts a record's sync, again as long as notifications came in meanwhile.
 func (rc *webhookReceiver) handle(ctx context.Context, j webhookJob) {
-	key := recordKey{j.conn.ID, j.partnerID}
+	key := recordKey{j.conn.ID, j.model, j.partnerID}
 	for {
 		rc.mu.Lock()
 		p := rc.pending[key]
@@ -311,8 +320,16 @@ func (rc *webhookReceiver) handle(ctx context.Context, j webhookJob) {
 func (rc *webhookReceiver) sync(ctx context.Context, j webhookJob) {
 	ctx, cancel := context.WithTimeout(ctx, rc.cfg.Timeout)
 	defer cancel()
-	log := rc.logger.With(zap.String("odoo_model", activities.ModelPartner), zap.Int64("odoo_id", j.partnerID),
+	log := rc.logger.With(zap.String("odoo_model", j.model), zap.Int64("odoo_id", j.partnerID),
 		zap.Int("division", j.conn.ExactDivision), zap.Int64("odoo_company", j.conn.OdooCompanyID))
+	if j.model == activities.ModelMove {
+		if err := rc.startMove(ctx, j.conn, j.partnerID); err != nil {
+			log.Warn("webhook: start the invoice sync; polling picks the change up", zap.Error(err))
+			return
+		}
+		log.Debug("webhook: invoice sync queued")
+		return
+	}
 	id, ok, err := rc.resolve(ctx, j.conn, j.partnerID)
 	if err != nil {
 		log.Warn("webhook: read the notified partner from Odoo; polling picks the change up", zap.Error(err))

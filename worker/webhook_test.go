@@ -401,7 +401,7 @@ func TestWebhookSyncsTheCommercialPartnerOdooReports(t *testing.T) {
 			want         int
 		}{
 			{secret, "garbage", http.StatusBadRequest},
-			{secret, `{"_model":"account.move","_id":` + fmt.Sprint(bakery) + `}`, http.StatusUnprocessableEntity},
+			{secret, `{"_model":"sale.order","_id":` + fmt.Sprint(bakery) + `}`, http.StatusUnprocessableEntity},
 			{"wrong", partnerNotification(bakery), http.StatusNotFound},
 		} {
 			if got := post(tc.secret, tc.body); got != tc.want {
@@ -440,4 +440,41 @@ func TestWebhookSyncsTheCommercialPartnerOdooReports(t *testing.T) {
 			t.Error("a webhook secret appears in the logs")
 		}
 	})
+}
+
+// An account.move notification starts the move's invoice sync (no partner read: the sync reads the move), and a
+// partner and a move with the same id are two records, not one coalesced notification.
+func TestWebhookStartsInvoiceSyncs(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef0123456789abcdef"
+	conns := hookConns{secret: {ID: 1, Name: "demo", ExactDivision: 7}}
+	partners, moves := make(chan int64, 10), make(chan int64, 10)
+	rc := newWebhookReceiver(webhookConfig{Workers: 1}, zap.NewNop(), conns.lookup,
+		func(_ context.Context, _ store.Connection, id int64) (int64, bool, error) { return id, true, nil },
+		func(_ context.Context, _ store.Connection, id int64) error {
+			partners <- id
+			return nil
+		})
+	h := hookMux(rc)
+	if got := notify(t, h, secret, `{"_model":"account.move","_id":7}`); got != http.StatusUnprocessableEntity {
+		t.Errorf("a move notification to a receiver without invoice syncs: %d, want 422", got)
+	}
+	rc.startMove = func(_ context.Context, _ store.Connection, id int64) error {
+		moves <- id
+		return nil
+	}
+	for _, body := range []string{`{"_model":"account.move","_id":7}`, partnerNotification(7)} {
+		if got := notify(t, h, secret, body); got != http.StatusAccepted {
+			t.Fatalf("%s: status %d, want 202", body, got)
+		}
+	}
+	if n := len(rc.jobs); n != 2 {
+		t.Fatalf("%d notifications queued, want 2 (a move and a partner)", n)
+	}
+	rc.Start(t.Context())
+	if got := waitFor(t, moves, "the invoice sync start"); got != 7 {
+		t.Errorf("started the invoice sync of move %d, want 7", got)
+	}
+	if got := waitFor(t, partners, "the contact sync start"); got != 7 {
+		t.Errorf("started the contact sync of partner %d, want 7", got)
+	}
 }
