@@ -53,7 +53,9 @@ func TestInstallWebhooksRotateSecret(t *testing.T) {
 	const public = "https://hooks.example/"
 	wantURLs := func(s string) {
 		t.Helper()
-		if got, want := fmt.Sprint(webhookURLs(t, od)), fmt.Sprint([]string{"https://hooks.example/webhooks/odoo/" + s}); got != want {
+		// Two rules (partners, invoices), both on the connection's one secret.
+		u := "https://hooks.example/webhooks/odoo/" + s
+		if got, want := fmt.Sprint(webhookURLs(t, od)), fmt.Sprint([]string{u, u}); got != want {
 			t.Errorf("Odoo webhook actions %s, want %s", got, want)
 		}
 	}
@@ -73,7 +75,7 @@ func TestInstallWebhooksRotateSecret(t *testing.T) {
 	if rotated == first || len(rotated) < store.MinWebhookSecretLen {
 		t.Fatalf("after --rotate-secret the secret is %d characters, changed: %v; want a new one", len(rotated), rotated != first)
 	}
-	wantURLs(rotated) // the one rule's action now carries the new secret; no second rule
+	wantURLs(rotated) // the rules' actions now carry the new secret; no more rules
 	if !strings.Contains(out, "Webhook secret replaced") || !strings.Contains(out, "old URL is refused") {
 		t.Errorf("install-webhooks --rotate-secret said %q", out)
 	}
@@ -90,8 +92,8 @@ func TestInstallWebhooksRotateSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(res) != "1" {
-		t.Errorf("%v automation rules, want 1", res)
+	if fmt.Sprint(res) != "2" {
+		t.Errorf("%v automation rules, want 2 (partners and invoices)", res)
 	}
 
 	c.must("odoo", "install-webhooks", "--public-url", public)
