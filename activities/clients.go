@@ -17,7 +17,7 @@ import (
 // Clients builds and caches, per connection, the Odoo and Exact clients activities use. A client is rebuilt
 // when the connection's stored settings change.
 type Clients struct {
-	Store *store.Store
+	Store connectionStore
 	HTTP  *http.Client
 	// ExactHTTP, when set, carries the Exact calls (the worker counts them for its metrics); else HTTP does.
 	ExactHTTP *http.Client
@@ -41,7 +41,7 @@ type cachedExact struct {
 }
 
 // NewClients returns a client cache over the store.
-func NewClients(st *store.Store, logger *zap.Logger) *Clients {
+func NewClients(st connectionStore, logger *zap.Logger) *Clients {
 	return &Clients{Store: st, HTTP: &http.Client{Timeout: 90 * time.Second}, Logger: logger}
 }
 

@@ -47,7 +47,7 @@ func (f SyncStarterFunc) StartContactSync(ctx context.Context, conn store.Connec
 
 // Contacts holds the activities of the contact sync, Odoo → Exact.
 type Contacts struct {
-	Store   *store.Store
+	Store   SyncStore
 	Clients *Clients
 	Starter SyncStarter
 	// MirrorMaxAge is how old the local copy of Exact's accounts may be before a match refreshes it

@@ -366,6 +366,12 @@ func (v *Invoices) EnsureInvoicePartner(ctx context.Context, in PartnerInput) (P
 			FixNL: fmt.Sprintf("herstel de relatie zoals de synchronisatie ervan zegt; daarna stuurt `starter retry --name %s` de relatie en deze factuur", conn.Name)}
 		return PartnerAccount{}, dataError(p, nil)
 	case "completed":
+		// It may have linked the partner after the read above.
+		if link, err := c.Store.Link(ctx, conn.ID, ModelPartner, in.PartnerID); err == nil && link.ExactID != "" {
+			return PartnerAccount{ExactID: link.ExactID, ExactCode: link.ExactCode, Synced: true}, nil
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return PartnerAccount{}, err
+		}
 		p := &Problem{Code: "invoice.partner_skipped",
 			EN:    fmt.Sprintf("%s cannot go to Exact: its partner (Odoo partner %d) was not sent to Exact (its sync skipped it).", shown(in.MoveName), in.PartnerID),
 			NL:    fmt.Sprintf("%s kan niet naar Exact: de relatie (Odoo-relatie %d) is niet naar Exact gestuurd (overgeslagen).", shown(in.MoveName), in.PartnerID),
