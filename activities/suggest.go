@@ -22,8 +22,8 @@ type Suggestion struct {
 
 // SuggestInvoiceMappings proposes the mappings the invoice sync needs, only where there is exactly one equivalent
 // in Exact: a sales journal to the one Exact sales journal (purchase: purchase journal); a percentage tax to the
-// one Exact VAT code of the same percentage for its side that is not reverse charge; an account to the Exact GL
-// account with the same code. Everything else is left for a person (the Why says what was found).
+// one Exact VAT code of the same percentage for its side that is not reverse charge; a revenue or expense account
+// to the Exact GL account with the same code. Everything else is left for a person (the Why says what was found).
 func SuggestInvoiceMappings(journals []odoo.Journal, taxes []odoo.Tax, accounts []odoo.Account,
 	exJournals []exact.Journal, exVAT []exact.VATCode, exGL []exact.GLAccount) []Suggestion {
 	var out []Suggestion
@@ -63,7 +63,9 @@ func SuggestInvoiceMappings(journals []odoo.Journal, taxes []odoo.Tax, accounts 
 		}
 	}
 	for _, a := range accounts {
-		if a.Deprecated {
+		// Invoice lines book on revenue and expense accounts; receivables, payables, VAT and bank accounts are
+		// Exact's own business (the journal's and the VAT code's).
+		if a.Deprecated || !strings.HasPrefix(a.AccountType, "income") && !strings.HasPrefix(a.AccountType, "expense") {
 			continue
 		}
 		s := Suggestion{Kind: store.MapAccount, OdooID: a.ID, OdooName: a.Code + " " + a.Name}

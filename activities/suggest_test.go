@@ -20,7 +20,8 @@ func TestSuggestInvoiceMappings(t *testing.T) {
 		{ID: 13, Name: "13%", Amount: d("13"), AmountType: "percent", TypeTaxUse: "sale"},
 		{ID: 14, Name: "eco", Amount: d("2"), AmountType: "fixed", TypeTaxUse: "sale"},
 	}
-	accounts := []odoo.Account{{ID: 20, Code: "8000", Name: "Omzet"}, {ID: 21, Code: "130000", Name: "Debiteuren"}, {ID: 22, Code: "8010", Deprecated: true}}
+	accounts := []odoo.Account{{ID: 20, Code: "8000", Name: "Omzet", AccountType: "income"}, {ID: 21, Code: "4100", Name: "Kosten", AccountType: "expense"},
+		{ID: 22, Code: "8010", AccountType: "income", Deprecated: true}, {ID: 23, Code: "130000", Name: "Debiteuren", AccountType: "asset_receivable"}}
 	exJ := []exact.Journal{{Code: "70", Type: 20}, {Code: "60", Type: 22}, {Code: "20", Type: 12}}
 	exV := []exact.VATCode{
 		{Code: "2  ", Percentage: d("0.21"), VATTransactionType: "S"},
@@ -43,7 +44,7 @@ func TestSuggestInvoiceMappings(t *testing.T) {
 		{id: 1, code: "70"}, {id: 2, code: "60"}, {id: 3, excluded: true},
 		{id: 10, code: "2"}, {id: 11, code: "4"}, // the reverse-charge 7 is no equivalent of a normal 21 %
 		{id: 12, whyHas: "2 Exact VAT codes"}, {id: 13, whyHas: "no Exact VAT codes of 13"}, {id: 14, whyHas: "not a percentage tax"},
-		{id: 20, code: "8000"}, {id: 21, whyHas: "no Exact GL account has code 130000"}, {id: 22, excluded: true},
+		{id: 20, code: "8000"}, {id: 21, whyHas: "no Exact GL account has code 4100"}, {id: 22, excluded: true}, {id: 23, excluded: true},
 	}
 	for _, tt := range tests {
 		s, ok := got[tt.id]
