@@ -207,8 +207,20 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	}
 
 	out = c.must("status")
-	if !strings.Contains(out, `connection "default"`) || !strings.Contains(out, "waiting for a fix: 0") {
+	if !strings.Contains(out, `connection "default"`) || !strings.Contains(out, "waiting for a fix: 0") || !strings.Contains(out, "invoices: not sent") {
 		t.Errorf("status:\n%s", out)
+	}
+	if code, _, stderr := c.main("invoices"); code != exitUsage || !strings.Contains(stderr, "--from YYYY-MM-DD is required") {
+		t.Errorf("invoices without --from: exit %d, %q", code, stderr)
+	}
+	if out := c.must("invoices", "--from", "2026-01-01"); !strings.Contains(out, "dated from 2026-01-01, in 3 mapped journals") {
+		t.Errorf("invoices --from said %q", out)
+	}
+	if out := c.must("status"); !strings.Contains(out, "invoices from 2026-01-01: 0 in Exact") {
+		t.Errorf("status after invoices --from:\n%s", out)
+	}
+	if out := c.must("invoices", "--off"); !strings.Contains(out, "sends no invoices any more") {
+		t.Errorf("invoices --off said %q", out)
 	}
 	c.helpListsEnv()
 }

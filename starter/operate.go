@@ -151,6 +151,10 @@ type connectionStatus struct {
 	Paused         bool   `json:"paused"`
 	PausedReason   string `json:"paused_reason,omitempty"`
 	LinkedPartners int64  `json:"linked_partners"`
+	// InvoicesFrom is the first invoice date sent ("" : the connection sends no invoices); LinkedInvoices the
+	// invoices, bills and credit notes in Exact.
+	InvoicesFrom   string `json:"invoices_from,omitempty"`
+	LinkedInvoices int64  `json:"linked_invoices"`
 	// Now is what the queue holds at this moment: runs in progress, and records whose latest run failed or was
 	// paused (a record whose latest run succeeded is not failed, whatever its earlier runs did).
 	Now struct {
@@ -210,8 +214,13 @@ func statusCmd(ctx context.Context, e *env, args []string) error {
 		}
 		e.printf("%s (%s)\n", conns[i], state)
 		e.printf("  linked partners: %d\n", st.LinkedPartners)
+		if st.InvoicesFrom != "" {
+			e.printf("  invoices from %s: %d in Exact\n", st.InvoicesFrom, st.LinkedInvoices)
+		} else {
+			e.printf("  invoices: not sent (starter invoices --from YYYY-MM-DD)\n")
+		}
 		e.printf("  now: %d syncing, %d retrying after a passing error\n", st.Now.Running, st.Now.Retrying)
-		e.printf("  waiting for a fix: %d (partners whose latest sync failed: %d, paused: %d)\n", len(st.WaitingForFix), st.Now.Failed, st.Now.Paused)
+		e.printf("  waiting for a fix: %d (partners and invoices whose latest sync failed: %d, paused: %d)\n", len(st.WaitingForFix), st.Now.Failed, st.Now.Paused)
 		for _, f := range st.WaitingForFix {
 			e.printf("    %s  %s  %s\n", f.WorkflowID, f.State, f.Class)
 		}
@@ -238,6 +247,14 @@ func connectionState(ctx context.Context, e *env, c store.Connection) (connectio
 		return st, err
 	}
 	st.LinkedPartners = int64(links)
+	if !c.InvoicesFrom.IsZero() {
+		st.InvoicesFrom = c.InvoicesFrom.Format(time.DateOnly)
+	}
+	invoices, err := e.store.CountLinksRole(ctx, c.ID, activities.ModelMove, activities.RoleEntry)
+	if err != nil {
+		return st, err
+	}
+	st.LinkedInvoices = int64(invoices)
 	count := func(what, cond string) (int64, error) {
 		q := fmt.Sprintf("%s = '%s' AND %s", workflows.AttrConnection.GetName(), c.Name, cond)
 		n, err := e.temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
@@ -262,6 +279,11 @@ func connectionState(ctx context.Context, e *env, c store.Connection) (connectio
 	if err != nil {
 		return st, err
 	}
+	failedInvoices, err := latestFailed(ctx, e, c.Name, activities.ModelMove)
+	if err != nil {
+		return st, err
+	}
+	failed = append(failed, failedInvoices...)
 	for _, f := range failed {
 		if f.State == workflows.StatePaused {
 			st.Now.Paused++

@@ -176,3 +176,14 @@ func (s *Store) RetireLinks(ctx context.Context, connectionID int64, odooModel s
 	}
 	return nil
 }
+
+// CountLinksRole counts the Odoo records of one model with a done link of the given role (e.g. moves with an entry).
+func (s *Store) CountLinksRole(ctx context.Context, connectionID int64, odooModel, role string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM links WHERE connection_id = $1 AND odoo_model = $2 AND role = $3 AND NOT pending`,
+		connectionID, odooModel, role).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count links: %w", err)
+	}
+	return n, nil
+}
