@@ -223,6 +223,15 @@ func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, c
 	return own, nil
 }
 
+// OwnWrite tells whether a record's current write_date is the connector's own write-back (through any connection
+// on the same Odoo database), by the rule the detectors apply; the webhook receiver uses it so a write-back's
+// notification starts no sync.
+func OwnWrite(ctx context.Context, st SyncStore, connID int64, model string, id int64, writeDate time.Time) (bool, error) {
+	c := &Contacts{Store: st}
+	own, err := c.ownChanges(ctx, connID, model, []odoo.Change{{ID: id, WriteDate: writeDate}})
+	return own[id], err
+}
+
 // uniqueIDs returns the distinct positive ids in first-seen order.
 func uniqueIDs(ids []int64) []int64 {
 	seen := map[int64]bool{}

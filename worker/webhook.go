@@ -128,14 +128,40 @@ func webhookHandler(d *dependencies) http.Handler {
 
 // webhookReceiver builds the receiver over the worker's store, Odoo clients and Temporal client.
 func (d *dependencies) webhookReceiver(cfg webhookConfig) *webhookReceiver {
-	rc := newWebhookReceiver(cfg, d.logger, d.store.ConnectionByWebhookSecret, commercialPartner(d.clients),
+	rc := newWebhookReceiver(cfg, d.logger, d.store.ConnectionByWebhookSecret, commercialPartner(d.clients, d.store),
 		func(ctx context.Context, conn store.Connection, partnerID int64) error {
 			return workflows.StartContactSync(ctx, d.temporal, conn, partnerID)
 		})
 	rc.startMove = func(ctx context.Context, conn store.Connection, moveID int64) error {
+		own, err := ownWriteNotified(ctx, d.clients, d.store, conn, activities.ModelMove, moveID)
+		if err != nil || own {
+			return err
+		}
 		return workflows.StartInvoiceSync(ctx, d.temporal, conn, moveID)
 	}
 	return rc
+}
+
+// ownWriteNotified tells whether a notified record's last write is the connector's own write-back (its x_ fields):
+// Odoo's rule fires on it like on any write, and it must not start another sync.
+func ownWriteNotified(ctx context.Context, cl *activities.Clients, st activities.SyncStore, conn store.Connection, model string, id int64) (bool, error) {
+	oc, err := cl.Odoo(ctx, conn)
+	if err != nil {
+		return false, err
+	}
+	recs, err := oc.Read(ctx, model, []int64{id}, []string{"write_date"})
+	if errors.Is(err, odoo.ErrNotFound) || err == nil && len(recs) == 0 {
+		return false, nil // the sync finds out what happened to it
+	}
+	if err != nil {
+		return false, err
+	}
+	d := odoo.NewDecoder(recs[0])
+	at := d.Datetime("write_date")
+	if d.Err() != nil {
+		return false, d.Err()
+	}
+	return activities.OwnWrite(ctx, st, conn.ID, model, id, at)
 }
 
 func newWebhookReceiver(cfg webhookConfig, logger *zap.Logger,
@@ -150,13 +176,13 @@ func newWebhookReceiver(cfg webhookConfig, logger *zap.Logger,
 
 // commercialPartner reads a partner's commercial partner from Odoo (one read): a notified contact person is
 // synced as part of its company, as the change detection does.
-func commercialPartner(cl *activities.Clients) func(ctx context.Context, conn store.Connection, partnerID int64) (int64, bool, error) {
+func commercialPartner(cl *activities.Clients, st activities.SyncStore) func(ctx context.Context, conn store.Connection, partnerID int64) (int64, bool, error) {
 	return func(ctx context.Context, conn store.Connection, partnerID int64) (int64, bool, error) {
 		oc, err := cl.Odoo(ctx, conn)
 		if err != nil {
 			return 0, false, err
 		}
-		recs, err := oc.Read(ctx, activities.ModelPartner, []int64{partnerID}, []string{"commercial_partner_id"})
+		recs, err := oc.Read(ctx, activities.ModelPartner, []int64{partnerID}, []string{"commercial_partner_id", "write_date"})
 		if errors.Is(err, odoo.ErrNotFound) {
 			return 0, false, nil // Odoo's MissingError: deleted, or never there
 		}
@@ -168,7 +194,12 @@ func commercialPartner(cl *activities.Clients) func(ctx context.Context, conn st
 		}
 		d := odoo.NewDecoder(recs[0])
 		id := d.Many2One("commercial_partner_id").ID
+		at := d.Datetime("write_date")
 		if err := d.Err(); err != nil {
+			return 0, false, err
+		}
+		// The connector's own write-back of the Exact ID fires Odoo's rule too: nothing to sync.
+		if own, err := activities.OwnWrite(ctx, st, conn.ID, activities.ModelPartner, partnerID, at); err != nil || own {
 			return 0, false, err
 		}
 		if id == 0 {
@@ -336,7 +367,7 @@ func (rc *webhookReceiver) sync(ctx context.Context, j webhookJob) {
 		return
 	}
 	if !ok {
-		log.Debug("webhook: the notified partner does not exist in Odoo (any more)")
+		log.Debug("webhook: nothing to sync: the notified partner does not exist in Odoo (any more), or its last write was the connector's own")
 		return
 	}
 	if err := rc.start(ctx, j.conn, id); err != nil {

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
 	"github.com/exactsync/exactsync/internal/pgtest"
 	"github.com/exactsync/exactsync/internal/temporaltest"
@@ -290,7 +291,8 @@ func hookID(t *testing.T, v any) int64 {
 func TestWebhookSyncsTheCommercialPartnerOdooReports(t *testing.T) {
 	ctx := context.Background()
 	ts := temporaltest.Start(t)
-	od := odootest.NewServer(t)
+	clk := odootest.NewClock(time.Now())
+	od := odootest.NewServer(t, func(o *odootest.Options) { o.Now = clk.Now })
 	st, err := store.Open(ctx, pgtest.URL(t), pgtest.Key())
 	if err != nil {
 		t.Fatal(err)
@@ -375,6 +377,44 @@ func TestWebhookSyncsTheCommercialPartnerOdooReports(t *testing.T) {
 		}
 		if syncExists(contact) || syncExists(other) {
 			t.Error("a sync of the contact itself or of the body's commercial_partner_id was started")
+		}
+	})
+
+	t.Run("the connector's own write-back starts nothing; the next edit does", func(t *testing.T) {
+		oc, err := d.clients.Odoo(ctx, conn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const gouda = "Kaashandel Gouda (own write)"
+		id, err := od.Create("res.partner", map[string]any{"name": gouda, "is_company": true, "customer_rank": 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := oc.Read(ctx, activities.ModelPartner, []int64{id}, []string{"write_date"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As WriteBackPartner records it: this write_date is the connector's own.
+		if err := st.SaveOwnWrite(ctx, conn.ID, activities.ModelPartner, id, odoo.NewDecoder(recs[0]).Datetime("write_date"), time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int64{id, other} {
+			if got := post(secret, partnerNotification(n)); got != http.StatusAccepted {
+				t.Fatalf("status = %d, want 202", got)
+			}
+		}
+		if got := waitFor(t, started, "the sync start"); got != other {
+			t.Errorf("started the sync of %d, want %d: the write-back's notification started a sync", got, other)
+		}
+		clk.Advance(time.Second)
+		if err := od.Write("res.partner", []int64{id}, map[string]any{"name": gouda + " B.V."}); err != nil {
+			t.Fatal(err)
+		}
+		if got := post(secret, partnerNotification(id)); got != http.StatusAccepted {
+			t.Fatalf("status = %d, want 202", got)
+		}
+		if got := waitFor(t, started, "the sync start"); got != id {
+			t.Errorf("started the sync of %d, want the edited %d", got, id)
 		}
 	})
 
