@@ -371,3 +371,19 @@ func TestEntriesOfABlockedAccountAreRefused(t *testing.T) {
 	}
 	f.c.create("salesentry/SalesEntries", f.sale(nil))
 }
+
+// A VAT code an accountant added (AddVATCode) is used by entries like a seeded one; a duplicate is refused.
+func TestAddVATCode(t *testing.T) {
+	f := newEntryFixture(t)
+	div := f.s.DefaultDivision()
+	if err := f.s.AddVATCode(div, "15", "Sales 15%", decimal.RequireFromString("0.15"), "S", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.AddVATCode(div, "15", "again", decimal.RequireFromString("0.15"), "S", false); err == nil {
+		t.Error("a second VAT code 15 was accepted")
+	}
+	e := f.c.create("salesentry/SalesEntries", f.sale(nil, map[string]any{"GLAccount": f.gl8000, "AmountFC": "200.00", "VATCode": "15"}))
+	if got := fmt.Sprint(e["AmountFC"]); got != "230" {
+		t.Errorf("entry total with 15 %% VAT = %s, want 230", got)
+	}
+}

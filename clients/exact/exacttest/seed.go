@@ -172,3 +172,26 @@ func (s *Server) ClosePeriod(division, year, period int, closed bool) error {
 	}
 	return fmt.Errorf("exacttest: division %d has no financial period %d/%d", division, year, period)
 }
+
+// AddVATCode adds a VAT code to a division, as an accountant creates one in Exact (vat/VATCodes is read-only
+// through the API): code (padded to 3), description, percentage as a fraction (0.15), transaction type S, P or B,
+// and charged for reverse charge. A code the division has already is refused.
+func (s *Server) AddVATCode(division int, code, description string, percentage decimal.Decimal, transactionType string, charged bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.divs[division]
+	if d == nil {
+		return fmt.Errorf("exacttest: unknown division %d", division)
+	}
+	if d.findCode("vat/VATCodes", code) != nil {
+		return fmt.Errorf("exacttest: division %d has VAT code %q already", division, code)
+	}
+	toPay, toClaim := d.findCode("financial/GLAccounts", "1500"), d.findCode("financial/GLAccounts", "1520")
+	rec := record{"ID": newGUID(), "Code": fmt.Sprintf("%-3s", code), "Description": description, "Type": "E", "VATTransactionType": transactionType,
+		"Percentage": percentage, "CalculationBasis": int64(0), "Charged": charged, "EUSalesListing": "N", "IntraStat": false,
+		"IntrastatType": "N", "IsBlocked": false, "VatDocType": "P", "VatMargin": int64(0), "Country": "NL ",
+		"GLToPay": toPay["ID"], "GLToPayCode": toPay["Code"], "GLToClaim": toClaim["ID"], "GLToClaimCode": toClaim["Code"]}
+	s.stamp(d, rec)
+	d.put("vat/VATCodes", "ID", rec)
+	return nil
+}
