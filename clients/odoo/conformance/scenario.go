@@ -82,6 +82,10 @@ const (
 	StepForeignBill      = "post a bill in a foreign currency"
 	StepPartialPayment   = "register a partial payment"
 	StepFullPayment      = "register the rest"
+	StepFindPayments     = "find the payments again"
+	StepOverpay          = "pay more than is due, then cancel the payment"
+	StepCreditNote       = "reconcile credit notes with an invoice"
+	StepLockedPayment    = "register a payment in a locked period"
 	StepResetToDraft     = "reset the paid invoice to draft"
 	StepRepost           = "post it again"
 	StepCancel           = "cancel the posted invoice"
@@ -196,6 +200,10 @@ func (r *run) steps() []step {
 		{StepForeignBill, r.foreignBill},
 		{StepPartialPayment, r.partialPayment},
 		{StepFullPayment, r.fullPayment},
+		{StepFindPayments, r.findPayments},
+		{StepOverpay, r.overpay},
+		{StepCreditNote, r.creditNote},
+		{StepLockedPayment, r.lockedPayment},
 		{StepResetToDraft, r.resetToDraft},
 		{StepRepost, r.repost},
 		{StepCancel, r.cancel},
@@ -787,7 +795,7 @@ func (r *run) fullPayment(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := r.c.RegisterPayment(ctx, r.invoice, residual, r.today, r.bankJournal, ""); err != nil {
+	if _, err := r.c.RegisterPayment(ctx, r.invoice, residual, r.today, r.bankJournal, "Rest "+r.suffix); err != nil {
 		return err
 	}
 	state, residual, err := r.paymentState(ctx)

@@ -268,6 +268,7 @@ func (s *Server) defineAccounting() {
 
 	s.defineTaxRepartition()
 	s.defineAccountPayment()
+	s.defineReconciliation()
 }
 
 // copiedMoveFields are the account.move fields copy carries over (Odoo's copy=True fields the simulator has).
@@ -635,6 +636,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 		mv.Vals["amount_total_signed"] = money(total, prec)
 		mv.Vals["amount_untaxed_signed"] = money(total, prec)
 		mv.Vals["amount_residual_signed"] = float64(0)
+		s.refreshReconciliation(e, mine)
 		return nil
 	}
 	dirSign := direction(mt)
@@ -844,7 +846,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	sign := dir.Neg()
 	mv.Vals["amount_untaxed_signed"] = money(productBal.Mul(dir).Mul(sign), compPrec)
 	mv.Vals["amount_total_signed"] = money(totalCompany.Mul(sign), compPrec)
-	s.updateResidual(mv)
+	s.refreshReconciliation(e, s.moveLines(mv.ID))
 	return nil
 }
 
@@ -872,52 +874,6 @@ func (s *Server) dueDate(invDate string, tl *record) string {
 		d = d.AddDate(0, 0, n)
 	}
 	return d.Format(dateLayout)
-}
-
-// updateResidual sets amount_residual, payment_state and the reconciliation of the payment term lines.
-func (s *Server) updateResidual(mv *record) {
-	prec := s.currencyPrec(asInt(mv.Vals["currency_id"]))
-	total := dec(asFloat(mv.Vals["amount_total"]))
-	paid := dec(asFloat(mv.Vals["__paid"]))
-	residual := total.Sub(paid) // a draft's too: on 19 a reset to draft keeps its payments
-	if mv.Vals["state"] == "cancel" {
-		residual = decimal.Zero
-	}
-	mv.Vals["amount_residual"] = money(residual, prec)
-	mv.Vals["amount_residual_signed"] = money(residual.Mul(decimal.NewFromInt(-direction(asString(mv.Vals["move_type"])))), prec)
-	state := "not_paid"
-	if mv.Vals["state"] == "posted" && isInvoice(asString(mv.Vals["move_type"])) {
-		switch {
-		case residual.IsZero() && !total.IsZero():
-			state = "paid"
-		case residual.IsZero() && total.IsZero():
-			state = "paid"
-		case paid.IsPositive():
-			state = "partial"
-		}
-	}
-	mv.Vals["payment_state"] = state
-	remaining := paid
-	for _, l := range s.moveLines(mv.ID) {
-		if l.Vals["display_type"] != "payment_term" {
-			continue
-		}
-		amt := dec(asFloat(l.Vals["amount_currency"])).Abs()
-		cover := decimal.Min(amt, remaining)
-		remaining = remaining.Sub(cover)
-		res := amt.Sub(cover)
-		sign := dec(asFloat(l.Vals["amount_currency"])).Sign()
-		l.Vals["amount_residual"] = money(res.Mul(decimal.NewFromInt(int64(sign))), prec)
-		l.Vals["reconciled"] = res.IsZero() && mv.Vals["state"] == "posted" && paid.IsPositive()
-		switch {
-		case l.Vals["reconciled"] == true:
-			l.Vals["matching_number"] = fmt.Sprintf("A%d", asInt(mv.Vals["__match"]))
-		case cover.IsPositive():
-			l.Vals["matching_number"] = fmt.Sprintf("P%d", asInt(mv.Vals["__match"]))
-		default:
-			l.Vals["matching_number"] = ""
-		}
-	}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -989,6 +945,8 @@ func (s *Server) postMove(e *env, mv *record) error {
 	if isInvoice(mt) && asString(mv.Vals["invoice_date"]) != "" {
 		mv.Vals["date"] = mv.Vals["invoice_date"]
 	}
+	// _post: a date in a locked period moves to the first open one.
+	mv.Vals["date"] = s.accountingDate(mv, asString(mv.Vals["date"]), isSale(mt) && isInvoice(mt))
 	s.inRecompute = false
 	if err := s.recomputeMove(e, mv); err != nil {
 		return err
@@ -1008,6 +966,26 @@ func (s *Server) postMove(e *env, mv *record) error {
 	}
 	if err := s.recomputeMove(e, mv); err != nil {
 		return err
+	}
+	// _reconcile_reversed_moves: a reversal is reconciled with the posted move it reverses, per account and currency.
+	if orig := s.models["account.move"].recs[asInt(mv.Vals["reversed_entry_id"])]; orig != nil && orig.Vals["state"] == "posted" {
+		groups := map[[2]int64][]*record{}
+		var keys [][2]int64
+		for _, l := range append(s.moveLines(orig.ID), s.moveLines(mv.ID)...) {
+			if l.Vals["reconciled"] == true || !s.reconcilable(l) {
+				continue
+			}
+			k := [2]int64{asInt(l.Vals["account_id"]), asInt(l.Vals["currency_id"])}
+			if _, ok := groups[k]; !ok {
+				keys = append(keys, k)
+			}
+			groups[k] = append(groups[k], l)
+		}
+		for _, k := range keys {
+			if err := s.reconcile(e, groups[k]); err != nil {
+				return err
+			}
+		}
 	}
 	if p := s.models["res.partner"].recs[asInt(mv.Vals["partner_id"])]; p != nil && isInvoice(mt) {
 		cp := s.models["res.partner"].recs[commercialPartner(s, p)]
@@ -1045,27 +1023,29 @@ func buttonDraft(s *Server, e *env, m *model, ids []int64, _ map[string]any) (an
 }
 
 func (s *Server) resetToDraft(e *env, m *model, mv *record, unreconcile bool) error {
+	if mv.Vals["state"] == "posted" {
+		if err := s.checkLockDate(mv); err != nil {
+			return err
+		}
+	}
 	mv.Vals["state"] = "draft"
 	if unreconcile {
-		s.unreconcile(e, mv)
+		s.unreconcileMove(e, mv)
 	}
 	if err := s.recomputeMove(e, mv); err != nil {
 		return err
 	}
+	s.syncPaymentState(e, mv)
 	s.touch(e, m, mv)
 	return nil
 }
 
-// unreconcile detaches every payment from the move (remove_move_reconcile).
-func (s *Server) unreconcile(e *env, mv *record) {
-	mv.Vals["__paid"] = float64(0)
-	for _, p := range s.models["account.payment"].recs {
-		for _, k := range []string{"reconciled_invoice_ids", "reconciled_bill_ids"} {
-			if containsID(toIDs(p.Vals[k]), mv.ID) {
-				p.Vals[k] = without(toIDs(p.Vals[k]), mv.ID)
-				p.Vals["is_reconciled"] = false
-				s.touch(e, s.models["account.payment"], p)
-			}
+// syncPaymentState follows the state of a payment's entry on the payment (17: state is the entry's).
+func (s *Server) syncPaymentState(e *env, mv *record) {
+	if pid := asInt(mv.Vals[s.movePaymentField()]); pid != 0 {
+		if p := s.models["account.payment"].recs[pid]; p != nil && s.opts.Version < 18 {
+			p.Vals["state"] = mv.Vals["state"]
+			s.touch(e, s.models["account.payment"], p)
 		}
 	}
 }
@@ -1090,9 +1070,10 @@ func buttonCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (a
 		}
 	}
 	for _, mv := range rs {
-		s.unreconcile(e, mv)
+		s.unreconcileMove(e, mv)
 		mv.Vals["state"] = "cancel"
 		s.updateResidual(mv)
+		s.syncPaymentState(e, mv)
 		s.touch(e, m, mv)
 	}
 	return nil, nil

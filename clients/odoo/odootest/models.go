@@ -98,12 +98,28 @@ var nonAlnum = regexp.MustCompile(`[^A-Za-z0-9]`)
 
 func (s *Server) defineModels() {
 	// --- base
-	s.newModel("res.company", "Companies", "sequence, name",
+	company := s.newModel("res.company", "Companies", "sequence, name",
 		fChar("name").req(), fM2O("currency_id", "res.currency").req(), fM2O("country_id", "res.country"),
 		fM2O("partner_id", "res.partner"), fChar("vat").label("Tax ID"), fChar("company_registry"), fInt("sequence").def(int64(10)),
-		fM2O("account_journal_payment_debit_account_id", "account.account"),
+		fM2O("account_journal_payment_debit_account_id", "account.account").label("Journal Outstanding Receipts"),
+		fM2O("account_journal_payment_credit_account_id", "account.account").label("Journal Outstanding Payments"),
+		fDate("fiscalyear_lock_date").label("Lock Date"), fDate("period_lock_date").label("Journal Entries Lock Date"),
+		fDate("tax_lock_date").label("Tax Return Lock Date"),
 		fSel("tax_calculation_rounding_method", "round_per_line|Round per Line", "round_globally|Round Globally").def("round_per_line").label("Tax Calculation Rounding Method"),
 	)
+	// _validate_fiscalyear_lock: no lock over draft entries (a RedirectWarning, fault 2 over XML-RPC).
+	company.beforeWrite = func(s *Server, e *env, r *record, vals map[string]any) error {
+		lock := asString(vals["fiscalyear_lock_date"])
+		if lock == "" {
+			return nil
+		}
+		for _, mv := range s.models["account.move"].recs {
+			if asInt(mv.Vals["company_id"]) == r.ID && mv.Vals["state"] == "draft" && asString(mv.Vals["date"]) <= lock {
+				return userError("There are still unposted entries in the period you want to lock. You should either post or delete them.")
+			}
+		}
+		return nil
+	}
 	s.newModel("res.users", "User", "name, login",
 		fChar("name").req(), fChar("login").req(), fM2O("partner_id", "res.partner"), fM2O("company_id", "res.company").req(),
 		fM2M("company_ids", "res.company"), fBool("active"), fSel("lang", langs...), fChar("tz"),

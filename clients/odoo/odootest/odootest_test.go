@@ -485,11 +485,12 @@ func TestPaymentRegister(t *testing.T) {
 		wantState    string
 		wantResidual float64
 	}{
-		{0, "The payment amount must be strictly positive.", "not_paid", 121},
-		{-5, "The payment amount must be strictly positive.", "not_paid", 121},
-		{121.01, "The payment amount (121.01) cannot exceed the amount due (121.00).", "not_paid", 121},
+		// real 17: a zero amount makes a zero payment that pays nothing; a negative one is refused by a constraint
+		{0, "", "not_paid", 121},
+		{-5, "The operation cannot be completed: The payment amount cannot be negative.", "not_paid", 121},
 		{21, "", "partial", 100},
-		{100, "", "paid", 0},
+		// more than is due: allowed, the 0.50 stays open on the payment
+		{100.5, "", "paid", 0},
 	}
 	for _, st := range steps {
 		t.Run(fmt.Sprint(st.amount), func(t *testing.T) {
@@ -514,9 +515,17 @@ func TestPaymentRegister(t *testing.T) {
 		}
 	})
 	t.Run("payments", func(t *testing.T) {
-		rows := r.searchRead("account.payment", []any{[]any{"reconciled_invoice_ids", "in", []any{id}}}, []any{"amount", "state", "payment_type", "ref", "is_reconciled"}, map[string]any{"order": "id"})
-		if len(rows) != 2 || rows[0]["amount"] != 21.0 || rows[1]["amount"] != 100.0 || rows[0]["payment_type"] != "inbound" || rows[0]["state"] != "posted" || rows[0]["ref"] != "test" {
-			t.Errorf("payments = %v", rows)
+		rows := r.searchRead("account.payment", []any{[]any{"ref", "=", "test"}}, []any{"amount", "state", "payment_type", "ref", "is_reconciled", "reconciled_invoice_ids"}, map[string]any{"order": "id"})
+		if len(rows) != 3 || rows[0]["amount"] != 0.0 || rows[1]["amount"] != 21.0 || rows[2]["amount"] != 100.5 || rows[1]["payment_type"] != "inbound" || rows[1]["state"] != "posted" {
+			t.Fatalf("payments = %v", rows)
+		}
+		for i, want := range []bool{true, true, false} {
+			if rows[i]["is_reconciled"] != want {
+				t.Errorf("payment %v: is_reconciled %v, want %v", rows[i]["amount"], rows[i]["is_reconciled"], want)
+			}
+		}
+		if fmt.Sprint(rows[1]["reconciled_invoice_ids"]) != fmt.Sprintf("[%d]", id) || fmt.Sprint(rows[0]["reconciled_invoice_ids"]) != "[]" {
+			t.Errorf("reconciled invoices: %v", rows)
 		}
 	})
 	t.Run("draft invoice refused", func(t *testing.T) {

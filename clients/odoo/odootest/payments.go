@@ -11,7 +11,7 @@ import (
 func (s *Server) defineAccountPayment() {
 	pay := s.newModel("account.payment", "Payments", "date desc, name desc",
 		fChar("name").ro(), (&fieldDef{Name: "amount", Type: "monetary"}),
-		fSel("state", "draft|Draft", "posted|Posted", "cancel|Cancelled").def("draft").ro(),
+		paymentStates(s.opts.Version),
 		fSel("payment_type", "outbound|Send", "inbound|Receive").req().def("inbound"),
 		fSel("partner_type", "customer|Customer", "supplier|Vendor").req().def("customer"),
 		fM2O("partner_id", "res.partner").label("Customer/Vendor"), fDate("date").req(),
@@ -22,7 +22,11 @@ func (s *Server) defineAccountPayment() {
 		fM2M("reconciled_invoice_ids", "account.move").ro().label("Reconciled Invoices"),
 		fM2M("reconciled_bill_ids", "account.move").ro().label("Reconciled Bills"),
 		fBool("is_reconciled").ro(), fBool("is_matched").ro(),
+		fM2M("invoice_ids", "account.move").versions(18, 0).label("Invoices"),
 	)
+	pay.methods["action_draft"] = methodSpec{Record: true, Fn: paymentDraft}
+	pay.methods["action_cancel"] = methodSpec{Record: true, Fn: paymentCancel}
+	pay.methods["action_post"] = methodSpec{Record: true, Fn: paymentPost}
 	pay.beforeCreate = func(s *Server, e *env, vals map[string]any) error {
 		if !s.inRecompute {
 			return userError("Create payments with account.payment.register (create + action_create_payments) in this simulator.")
@@ -44,6 +48,8 @@ func (s *Server) defineAccountPayment() {
 		fBool("group_payment").def(true), fM2O("partner_bank_id", "res.partner.bank"),
 		fSel("payment_type", "outbound|Send", "inbound|Receive").ro(), fSel("partner_type", "customer|Customer", "supplier|Vendor").ro(),
 		fMoney("payment_difference"), fSel("payment_difference_handling", "open|Keep open", "reconcile|Mark as fully paid").def("open"),
+		fM2O("writeoff_account_id", "account.account").label("Difference Account"), fChar("writeoff_label").def("Write-Off").label("Journal Item Label"),
+		fMoney("source_amount").label("Amount to Pay (company currency)"), fMoney("source_amount_currency").label("Amount to Pay (foreign currency)"),
 	)
 	reg.Transient = true
 	reg.beforeCreate = registerBeforeCreate
@@ -224,6 +230,8 @@ func registerBeforeCreate(s *Server, e *env, vals map[string]any) error {
 	if _, ok := vals["amount"]; !ok {
 		vals["amount"] = money(total, prec)
 	}
+	vals["source_amount_currency"] = money(total, prec)
+	vals["payment_difference"] = money(total.Sub(dec(asFloat(vals["amount"]))), prec)
 	if _, ok := vals["payment_date"]; !ok {
 		vals["payment_date"] = s.today()
 	}
@@ -275,6 +283,19 @@ func registerBeforeCreate(s *Server, e *env, vals map[string]any) error {
 	return nil
 }
 
+// paymentStates is account.payment.state: 17's follows its entry (draft, posted, cancel); 18 has its own.
+func paymentStates(version int) *fieldDef {
+	if version >= 18 {
+		return fSel("state", "draft|Draft", "in_process|In Process", "paid|Paid", "canceled|Canceled", "rejected|Rejected").def("draft").ro()
+	}
+	return fSel("state", "draft|Draft", "posted|Posted", "cancel|Cancelled").def("draft").ro()
+}
+
+// actionCreatePayments is account.payment.register.action_create_payments: one payment per wizard, its entry
+// posted (on the first open date when the payment date is locked), its counterpart reconciled with the open lines
+// of the invoices. An amount above what is due is allowed: with payment_difference_handling "open" (the default)
+// the rest stays open on the payment; with "reconcile" the difference goes to writeoff_account_id and the invoices
+// are paid in full.
 func actionCreatePayments(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
 	rs, err := s.browse(e, m, ids)
 	if err != nil {
@@ -282,112 +303,7 @@ func actionCreatePayments(s *Server, e *env, m *model, ids []int64, _ map[string
 	}
 	var payIDs []int64
 	for _, w := range rs {
-		var moveIDs []int64
-		for _, lid := range toIDs(w.Vals["line_ids"]) {
-			if l := s.models["account.move.line"].recs[lid]; l != nil && !containsID(moveIDs, asInt(l.Vals["move_id"])) {
-				moveIDs = append(moveIDs, asInt(l.Vals["move_id"]))
-			}
-		}
-		if len(moveIDs) == 0 {
-			return nil, userError("You can't register a payment because there is nothing left to pay on the selected journal items.")
-		}
-		cur := asInt(w.Vals["currency_id"])
-		prec := s.currencyPrec(cur)
-		amount := dec(asFloat(w.Vals["amount"])).Round(prec)
-		if !amount.IsPositive() {
-			return nil, userError("The payment amount must be strictly positive.")
-		}
-		residual := decimal.Zero
-		for _, mid := range moveIDs {
-			mv := s.models["account.move"].recs[mid]
-			if mv.Vals["state"] != "posted" {
-				return nil, userError("You can only register payment for posted journal entries.")
-			}
-			residual = residual.Add(dec(asFloat(mv.Vals["amount_residual"])))
-		}
-		if amount.GreaterThan(residual) {
-			return nil, userError("The payment amount (%s) cannot exceed the amount due (%s).", amount.StringFixed(prec), residual.StringFixed(prec))
-		}
-		journal := s.models["account.journal"].recs[asInt(w.Vals["journal_id"])]
-		date := asString(w.Vals["payment_date"])
-		name := s.nextNumber(journal, "P"+asString(journal.Vals["code"]), date, false)
-		if s.opts.Version <= 16 {
-			name = s.nextNumber(journal, asString(journal.Vals["code"]), date, false)
-		}
-		s.matchSeq++
-		// distribute over the moves, oldest first
-		remaining := amount
-		var invIDs, billIDs []int64
-		for _, mid := range moveIDs {
-			mv := s.models["account.move"].recs[mid]
-			res := dec(asFloat(mv.Vals["amount_residual"]))
-			part := decimal.Min(res, remaining)
-			remaining = remaining.Sub(part)
-			if part.IsZero() {
-				continue
-			}
-			mv.Vals["__paid"] = money(dec(asFloat(mv.Vals["__paid"])).Add(part), prec)
-			mv.Vals["__match"] = s.matchSeq
-			s.updateResidual(mv)
-			s.touch(e, s.models["account.move"], mv)
-			if isSale(asString(mv.Vals["move_type"])) {
-				invIDs = append(invIDs, mid)
-			} else {
-				billIDs = append(billIDs, mid)
-			}
-		}
-		// the payment's journal entry
-		s.inRecompute = true
-		amt := money(amount, prec)
-		inbound := w.Vals["payment_type"] == "inbound"
-		bankAcc := asInt(journal.Vals["default_account_id"])
-		partnerAcc := int64(0)
-		for _, mid := range moveIDs {
-			for _, l := range s.moveLines(mid) {
-				if l.Vals["display_type"] == "payment_term" {
-					partnerAcc = asInt(l.Vals["account_id"])
-				}
-			}
-		}
-		debitAcc, creditAcc := bankAcc, partnerAcc
-		if !inbound {
-			debitAcc, creditAcc = partnerAcc, bankAcc
-		}
-		moveID, err := s.create(e, s.models["account.move"], map[string]any{
-			"move_type": "entry", "journal_id": journal.ID, "date": date, "ref": w.Vals["communication"], "partner_id": w.Vals["partner_id"],
-			"currency_id": cur, "name": name, "state": "posted",
-		})
-		if err == nil {
-			pm := s.models["account.move"].recs[moveID]
-			pm.Vals["posted_before"] = true
-			for _, ln := range []struct {
-				acc           int64
-				debit, credit float64
-			}{{debitAcc, amt, 0}, {creditAcc, 0, amt}} {
-				if _, err = s.create(e, s.models["account.move.line"], map[string]any{
-					"move_id": moveID, "name": w.Vals["communication"], "account_id": ln.acc, "debit": ln.debit, "credit": ln.credit,
-					"balance": ln.debit - ln.credit, "amount_currency": ln.debit - ln.credit, "display_type": "product", "quantity": float64(1),
-				}); err != nil {
-					break
-				}
-			}
-			pm.Vals["amount_total"], pm.Vals["amount_untaxed"], pm.Vals["amount_total_signed"] = amt, amt, amt
-		}
-		var payID int64
-		if err == nil {
-			vals := map[string]any{
-				"name": name, "amount": amt, "state": "posted", "payment_type": w.Vals["payment_type"], "partner_type": w.Vals["partner_type"],
-				"partner_id": w.Vals["partner_id"], "date": date, "journal_id": journal.ID, "currency_id": cur, "company_id": w.Vals["company_id"],
-				"move_id": moveID, "reconciled_invoice_ids": idList(invIDs), "reconciled_bill_ids": idList(billIDs), "is_reconciled": true, "is_matched": false,
-			}
-			if s.opts.Version >= 18 {
-				vals["memo"] = w.Vals["communication"]
-			} else {
-				vals["ref"] = w.Vals["communication"]
-			}
-			payID, err = s.create(e, s.models["account.payment"], vals)
-		}
-		s.inRecompute = false
+		payID, err := s.createPayment(e, w)
 		if err != nil {
 			return nil, err
 		}
@@ -408,6 +324,215 @@ func actionCreatePayments(s *Server, e *env, m *model, ids []int64, _ map[string
 		return true, nil
 	}
 	return action, nil
+}
+
+func (s *Server) createPayment(e *env, w *record) (int64, error) {
+	aml := s.models["account.move.line"]
+	var open []*record
+	var moveIDs []int64
+	for _, lid := range toIDs(w.Vals["line_ids"]) {
+		l := aml.recs[lid]
+		if l == nil || l.Vals["reconciled"] == true {
+			continue
+		}
+		open = append(open, l)
+		if mid := asInt(l.Vals["move_id"]); !containsID(moveIDs, mid) {
+			moveIDs = append(moveIDs, mid)
+		}
+	}
+	if len(open) == 0 {
+		return 0, userError("You can't register a payment because there is nothing left to pay on the selected journal items.")
+	}
+	for _, mid := range moveIDs {
+		if s.models["account.move"].recs[mid].Vals["state"] != "posted" {
+			return 0, userError("You can only register payment for posted journal entries.")
+		}
+	}
+	cur := asInt(w.Vals["currency_id"])
+	prec := s.currencyPrec(cur)
+	amount := dec(asFloat(w.Vals["amount"])).Round(prec)
+	if amount.IsNegative() {
+		// account.payment's check_amount_not_negative (a zero amount makes a zero payment, as on real 17)
+		return 0, validationError("The operation cannot be completed: The payment amount cannot be negative.")
+	}
+	due := decimal.Zero
+	for _, l := range open {
+		due = due.Add(dec(asFloat(l.Vals["amount_residual_currency"])).Abs())
+	}
+	inbound := w.Vals["payment_type"] == "inbound"
+	journal := s.models["account.journal"].recs[asInt(w.Vals["journal_id"])]
+	companyID := asInt(w.Vals["company_id"])
+	partnerAcc := asInt(open[0].Vals["account_id"])
+	writeoff := decimal.Zero
+	if w.Vals["payment_difference_handling"] == "reconcile" && !due.Equal(amount) {
+		if asInt(w.Vals["writeoff_account_id"]) == 0 {
+			return 0, validationError("The operation cannot be completed: Create/update: a mandatory field is not set.\nDelete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: Journal Item (account.move.line)\nField: Account (account_id)")
+		}
+		writeoff = due.Sub(amount)
+	}
+	s.inRecompute = true
+	defer func() { s.inRecompute = false }()
+	// the payment and its entry
+	pays := s.models["account.payment"]
+	vals := map[string]any{
+		"amount": money(amount, prec), "payment_type": w.Vals["payment_type"], "partner_type": w.Vals["partner_type"],
+		"partner_id": w.Vals["partner_id"], "date": w.Vals["payment_date"], "journal_id": journal.ID, "currency_id": cur, "company_id": companyID,
+	}
+	if s.opts.Version >= 18 {
+		vals["memo"] = w.Vals["communication"]
+		vals["invoice_ids"] = []any{[]any{int64(6), int64(0), idList(moveIDs)}}
+	} else {
+		vals["ref"] = w.Vals["communication"]
+	}
+	payID, err := s.create(e, pays, vals)
+	if err != nil {
+		return 0, err
+	}
+	pay := pays.recs[payID]
+	moves := s.models["account.move"]
+	moveID, err := s.create(e, moves, map[string]any{
+		"move_type": "entry", "journal_id": journal.ID, "date": w.Vals["payment_date"], "ref": w.Vals["communication"], "partner_id": w.Vals["partner_id"],
+		"currency_id": cur, "company_id": companyID, s.movePaymentField(): payID,
+	})
+	if err != nil {
+		return 0, err
+	}
+	pm := moves.recs[moveID]
+	date := s.accountingDate(pm, asString(w.Vals["payment_date"]), false)
+	pm.Vals["date"] = date
+	pay.Vals["date"] = date
+	name := s.nextNumber(journal, "P"+asString(journal.Vals["code"]), date, false)
+	if s.opts.Version <= 16 {
+		name = s.nextNumber(journal, asString(journal.Vals["code"]), date, false)
+	}
+	pm.Vals["name"], pay.Vals["name"] = name, name
+	pm.Vals["state"], pm.Vals["posted_before"] = "posted", true
+	pays.setVal(pay, "move_id", moveID)
+	rate := s.rateAt(cur, companyID, date)
+	compPrec := s.currencyPrec(asInt(s.models["res.company"].recs[companyID].Vals["currency_id"]))
+	sign := decimal.NewFromInt(1) // liquidity: debit when money comes in
+	if !inbound {
+		sign = sign.Neg()
+	}
+	type lineSpec struct {
+		account int64
+		cur     decimal.Decimal
+		name    string
+	}
+	specs := []lineSpec{
+		{s.paymentLiquidityAccount(pay), amount.Mul(sign), asString(w.Vals["communication"])},
+		{partnerAcc, amount.Add(writeoff).Mul(sign).Neg(), asString(w.Vals["communication"])},
+	}
+	if !writeoff.IsZero() {
+		specs = append(specs, lineSpec{asInt(w.Vals["writeoff_account_id"]), writeoff.Mul(sign), asString(w.Vals["writeoff_label"])})
+	}
+	balSum := decimal.Zero
+	for i, sp := range specs {
+		bal := sp.cur.Div(rate).Round(compPrec)
+		if i == len(specs)-1 {
+			bal = balSum.Neg() // the last line balances the entry
+		}
+		balSum = balSum.Add(bal)
+		b := money(bal, compPrec)
+		debit, credit := b, float64(0)
+		if bal.IsNegative() {
+			debit, credit = 0, money(bal.Neg(), compPrec)
+		}
+		if _, err := s.create(e, aml, map[string]any{
+			"move_id": moveID, "name": sp.name, "account_id": sp.account, "debit": debit, "credit": credit, "balance": b,
+			"amount_currency": money(sp.cur, prec), "display_type": "product", "quantity": float64(1), "date_maturity": date,
+		}); err != nil {
+			return 0, err
+		}
+	}
+	pm.Vals["amount_total"], pm.Vals["amount_untaxed"], pm.Vals["amount_total_signed"] = money(amount, prec), money(amount, prec), money(amount, prec)
+	if s.opts.Version >= 18 {
+		pay.Vals["state"] = "in_process"
+	} else {
+		pay.Vals["state"] = "posted"
+	}
+	s.refreshReconciliation(e, s.moveLines(moveID))
+	// reconcile the payment's counterpart with the invoices' open lines
+	toReconcile := append([]*record(nil), open...)
+	for _, l := range s.moveLines(moveID) {
+		if asInt(l.Vals["account_id"]) == partnerAcc && l.Vals["reconciled"] != true {
+			toReconcile = append(toReconcile, l)
+		}
+	}
+	if err := s.reconcile(e, toReconcile); err != nil {
+		return 0, err
+	}
+	s.refreshPayment(e, payID)
+	return payID, nil
+}
+
+// paymentDraft is account.payment.action_draft: its entry back to draft (un-reconciled up to 18). It returns None.
+func paymentDraft(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range rs {
+		if s.opts.Version >= 18 {
+			p.Vals["state"] = "draft"
+		}
+		if mv := s.models["account.move"].recs[asInt(p.Vals["move_id"])]; mv != nil && mv.Vals["state"] != "draft" {
+			if _, err := buttonDraft(s, e, s.models["account.move"], []int64{mv.ID}, nil); err != nil {
+				return nil, err
+			}
+		}
+		s.refreshPayment(e, p.ID)
+	}
+	return nil, nil
+}
+
+// paymentCancel is account.payment.action_cancel: its entry cancelled (17: the entry's state is the payment's; 18:
+// "canceled", a draft entry deleted). It returns None.
+func paymentCancel(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range rs {
+		mv := s.models["account.move"].recs[asInt(p.Vals["move_id"])]
+		if mv == nil {
+			continue
+		}
+		if s.opts.Version >= 18 {
+			p.Vals["state"] = "canceled"
+		}
+		if _, err := buttonCancel(s, e, s.models["account.move"], []int64{mv.ID}, nil); err != nil {
+			return nil, err
+		}
+		s.refreshPayment(e, p.ID)
+		if s.opts.Version >= 18 {
+			p.Vals["state"] = "canceled"
+		}
+	}
+	return nil, nil
+}
+
+// paymentPost is account.payment.action_post: a draft payment's entry posted again (not reconciled again).
+func paymentPost(s *Server, e *env, m *model, ids []int64, _ map[string]any) (any, error) {
+	rs, err := s.browse(e, m, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range rs {
+		mv := s.models["account.move"].recs[asInt(p.Vals["move_id"])]
+		if mv == nil || mv.Vals["state"] != "draft" {
+			return nil, userError("Only a draft payment can be posted.")
+		}
+		if err := s.postMove(e, mv); err != nil {
+			return nil, err
+		}
+		if s.opts.Version >= 18 {
+			p.Vals["state"] = "in_process"
+		}
+		s.syncPaymentState(e, mv)
+		s.refreshPayment(e, p.ID)
+	}
+	return false, nil
 }
 
 // pdfFor renders and stores the invoice PDF as an ir.attachment; returns its id.

@@ -103,6 +103,11 @@ func (s *Server) seed() {
 		vatOut := acc(ch.vatOut, "Te betalen BTW", "liability_current", false)
 		vatIn := acc(ch.vatIn, "Te vorderen BTW", "asset_current", false)
 		acc(ch.sus, "Bank Suspense Account", "asset_current", false)
+		// Payments post their liquidity line on the company's outstanding accounts (as in Odoo's charts), so they
+		// stay unmatched until a bank statement line matches them.
+		receipts := acc(ch.sus[:len(ch.sus)-1]+"3", "Outstanding Receipts", "asset_current", true)
+		payments := acc(ch.sus[:len(ch.sus)-1]+"4", "Outstanding Payments", "asset_current", true)
+		sd.write(ch.company, "res.company", ch.company, map[string]any{"account_journal_payment_debit_account_id": receipts, "account_journal_payment_credit_account_id": payments})
 		for _, use := range []string{"sale", "purchase"} {
 			for _, rate := range ch.rates {
 				account := vatOut

@@ -59,7 +59,6 @@ type Server struct {
 	seqs        map[string]int
 	pdfRenders  int
 	eur, usd    int64
-	matchSeq    int64
 	seedIDs     SeedIDs
 	inRecompute bool
 
