@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -24,6 +25,10 @@ type Clients struct {
 	Logger    *zap.Logger
 	// TokenOptions tune the Exact token source (tests shorten token lifetimes).
 	TokenOptions []exact.TokenSourceOption
+	// OdooConcurrency bounds the calls this worker has in flight to one connection's Odoo (default 4): a burst of
+	// syncs (an initial sync starts a workflow per invoice) must not exhaust Odoo's database connections — a real
+	// Odoo 17 answered "PoolError: The Connection Pool Is Full" under 80 invoice syncs at once.
+	OdooConcurrency int
 
 	mu    sync.Mutex
 	odoo  map[int64]cachedOdoo
@@ -77,7 +82,7 @@ func (c *Clients) Odoo(ctx context.Context, conn store.Connection) (*odoo.Client
 	c.mu.Unlock()
 	oc, err := odoo.Dial(ctx, odoo.Config{URL: conn.OdooURL, Database: conn.OdooDatabase, Login: conn.OdooLogin,
 		APIKey: conn.OdooAPIKey, CompanyID: conn.OdooCompanyID, Transport: conn.OdooTransport},
-		odoo.WithHTTPClient(c.HTTP), odoo.WithLogger(c.Logger.With(zap.Int64("odoo_company", conn.OdooCompanyID))))
+		odoo.WithHTTPClient(c.limited(c.OdooConcurrency)), odoo.WithLogger(c.Logger.With(zap.Int64("odoo_company", conn.OdooCompanyID))))
 	if err != nil {
 		return nil, err
 	}
@@ -129,4 +134,51 @@ func (c *Clients) Exact(ctx context.Context, conn store.Connection) (*exact.Clie
 	}
 	c.exact[conn.ID] = cachedExact{key: key, client: ec}
 	return ec, nil
+}
+
+// limited is the HTTP client with at most n requests in flight (default 4), for one connection's Odoo.
+func (c *Clients) limited(n int) *http.Client {
+	if n <= 0 {
+		n = 4
+	}
+	base := c.HTTP.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &http.Client{Timeout: c.HTTP.Timeout, Jar: c.HTTP.Jar, CheckRedirect: c.HTTP.CheckRedirect,
+		Transport: &limitedTransport{base: base, slots: make(chan struct{}, n)}}
+}
+
+// limitedTransport holds one of its slots from a request's start until its response body is closed.
+type limitedTransport struct {
+	base  http.RoundTripper
+	slots chan struct{}
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	select {
+	case t.slots <- struct{}{}:
+	case <-req.Context().Done():
+		return nil, req.Context().Err()
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		<-t.slots
+		return nil, err
+	}
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { <-t.slots }}
+	return resp, nil
+}
+
+// releasingBody frees its slot once, when closed.
+type releasingBody struct {
+	io.ReadCloser
+	once    sync.Once
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.release)
+	return err
 }

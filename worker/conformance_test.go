@@ -75,52 +75,9 @@ func TestConformanceContactsOnRealOdoo(t *testing.T) {
 		}
 	}
 
-	ex := exacttest.NewServer(t, func(o *exacttest.Options) { o.MinuteWindow = time.Second })
-	div := ex.DefaultDivision()
-	ts := temporaltest.Start(t)
-	dbURL := pgtest.URL(t)
-	key := store.NewKey()
-	parsed, err := store.ParseKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, dbURL, parsed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	const secret = "conformance-hook-0123456789abcdef"
-	if _, err := st.SaveOdoo(ctx, store.Connection{Name: "real", OdooURL: cfg.URL, OdooDatabase: cfg.Database, OdooLogin: cfg.Login,
-		OdooAPIKey: cfg.APIKey, OdooCompanyID: cfg.CompanyID, OdooTransport: cfg.Transport, OdooVersion: oc.ServerVersion().String(),
-		WebhookSecret: secret}); err != nil {
-		t.Fatal(err)
-	}
-	connID, err := st.SaveExact(ctx, store.Connection{Name: "real", ExactSite: "nl", ExactBaseURL: ex.URL(), ExactClientID: ex.ClientID(),
-		ExactClientSecret: ex.ClientSecret(), ExactRedirectURL: testRedirect, ExactDivision: div})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ecfg := &exact.Config{ClientID: ex.ClientID(), ClientSecret: ex.ClientSecret(), RedirectURL: testRedirect, BaseURL: ex.URL()}
-	tok, err := ecfg.Exchange(ctx, ex.Authorize(t, testRedirect))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := exact.SaveToken(ctx, st, connID, tok); err != nil {
-		t.Fatal(err)
-	}
-	terms, err := oc.PaymentTerms(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, term := range terms { // the simulator's division has 00, 14, 30 and 60: any valid code will do here
-		if err := st.SaveMapping(ctx, connID, store.Mapping{Kind: store.MapPaymentTerm, OdooID: term.ID, OdooName: term.Name, ExactCode: "30"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	conn, err := st.Connection(ctx, "real")
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRealStack(t, cfg, oc)
+	ex, div, ts, conn, key, dbURL := r.ex, r.div, r.ts, r.conn, r.key, r.dbURL
+	const secret = realWebhookSecret
 
 	// Connect: the worker's start creates the write-back fields in the real Odoo.
 	httpAddr, logs := startWorker(t, ts, dbURL, map[string]string{"EXACTSYNC_SECRET_KEY": key})
@@ -292,3 +249,68 @@ func accountByID(ex *exacttest.Server, div int, id string) map[string]any {
 
 // conformanceIBAN is a valid Dutch IBAN that differs per run.
 func conformanceIBAN(now time.Time) string { return iban(int(now.UnixNano() % 1_000_000_000)) }
+
+// realStack is a real Temporal dev server, a real PostgreSQL and the Exact simulator around a real Odoo, with the
+// connection "real" stored and its Exact token issued; the worker is not started yet.
+type realStack struct {
+	ex         *exacttest.Server
+	div        int
+	ts         *temporaltest.Server
+	st         *store.Store
+	conn       store.Connection
+	key, dbURL string
+}
+
+const realWebhookSecret = "conformance-hook-0123456789abcdef"
+
+func newRealStack(t *testing.T, cfg odoo.Config, oc *odoo.Client) *realStack {
+	t.Helper()
+	ctx := context.Background()
+	ex := exacttest.NewServer(t, func(o *exacttest.Options) { o.MinuteWindow = time.Second })
+	div := ex.DefaultDivision()
+	ts := temporaltest.Start(t)
+	dbURL := pgtest.URL(t)
+	key := store.NewKey()
+	parsed, err := store.ParseKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbURL, parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	const secret = realWebhookSecret
+	if _, err := st.SaveOdoo(ctx, store.Connection{Name: "real", OdooURL: cfg.URL, OdooDatabase: cfg.Database, OdooLogin: cfg.Login,
+		OdooAPIKey: cfg.APIKey, OdooCompanyID: cfg.CompanyID, OdooTransport: cfg.Transport, OdooVersion: oc.ServerVersion().String(),
+		WebhookSecret: secret}); err != nil {
+		t.Fatal(err)
+	}
+	connID, err := st.SaveExact(ctx, store.Connection{Name: "real", ExactSite: "nl", ExactBaseURL: ex.URL(), ExactClientID: ex.ClientID(),
+		ExactClientSecret: ex.ClientSecret(), ExactRedirectURL: testRedirect, ExactDivision: div})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecfg := &exact.Config{ClientID: ex.ClientID(), ClientSecret: ex.ClientSecret(), RedirectURL: testRedirect, BaseURL: ex.URL()}
+	tok, err := ecfg.Exchange(ctx, ex.Authorize(t, testRedirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exact.SaveToken(ctx, st, connID, tok); err != nil {
+		t.Fatal(err)
+	}
+	terms, err := oc.PaymentTerms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range terms { // the simulator's division has 00, 14, 30 and 60: any valid code will do here
+		if err := st.SaveMapping(ctx, connID, store.Mapping{Kind: store.MapPaymentTerm, OdooID: term.ID, OdooName: term.Name, ExactCode: "30"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := st.Connection(ctx, "real")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &realStack{ex: ex, div: div, ts: ts, st: st, conn: conn, key: key, dbURL: dbURL}
+}
