@@ -20,6 +20,7 @@ type backend struct {
 
 var backends = []backend{
 	{"odoo17-xmlrpc", 17, odoo.TransportAuto, odoo.TransportXMLRPC},
+	{"odoo18-xmlrpc", 18, odoo.TransportAuto, odoo.TransportXMLRPC},
 	{"odoo19-json2", 19, odoo.TransportAuto, odoo.TransportJSON2},
 	{"odoo19-forced-xmlrpc", 19, odoo.TransportXMLRPC, odoo.TransportXMLRPC},
 	{"odoo16-xmlrpc", 16, odoo.TransportAuto, odoo.TransportXMLRPC},

@@ -119,7 +119,9 @@ func (r *run) overpay(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !p.Cancelled() || len(p.ReconciledInvoiceIDs) != 0 {
+	// 17 lists no invoice for it any more; 18+ keeps the invoices it was registered for (invoice_ids) in
+	// reconciled_invoice_ids, reconciled or not.
+	if !p.Cancelled() || r.c.ServerVersion().Major < 18 && len(p.ReconciledInvoiceIDs) != 0 {
 		r.surprise("cancelled payment: %+v", p)
 	}
 	again, err := r.c.CancelPayment(ctx, ps[0].ID)

@@ -67,6 +67,8 @@ func (s *Server) defineReconciliation() {
 	}}
 	move := s.models["account.move"]
 	move.addField(fM2O(s.movePaymentField(), "account.payment").ro().label("Payment"))
+	move.addField((&fieldDef{Name: "matched_payment_ids", Type: "many2many", Relation: "account.payment", String: "Matched Payments",
+		MinVersion: 18}).compute(func(s *Server, e *env, r *record) any { return idList(s.linkedPayments(r.ID)) }))
 	move.methods["js_assign_outstanding_line"] = methodSpec{Record: true, Params: []string{"line_id"}, Fn: jsAssignOutstandingLine}
 	move.methods["js_remove_outstanding_partial"] = methodSpec{Record: true, Params: []string{"partial_id"}, Fn: jsRemoveOutstandingPartial}
 }
@@ -160,10 +162,13 @@ func (s *Server) reconcile(e *env, rs []*record) error {
 		return userError("Account %s does not allow reconciliation. First change the configuration of this account to allow it.", s.displayName(e, accModel, asInt(rs[0].Vals["account_id"])))
 	}
 	sorted := append([]*record(nil), rs...)
+	dateOf := func(l *record) string { // account.move.line.date is the move's
+		return asString(s.models["account.move"].recs[asInt(l.Vals["move_id"])].Vals["date"])
+	}
 	key := func(l *record) string {
 		d := asString(l.Vals["date_maturity"])
 		if d == "" {
-			d = asString(l.Vals["date"])
+			d = dateOf(l)
 		}
 		return d
 	}
@@ -213,8 +218,8 @@ func (s *Server) reconcile(e *env, rs []*record) error {
 			}
 		}
 		if amount.IsPositive() || dCur.IsPositive() {
-			maxDate := asString(d.l.Vals["date"])
-			if cd := asString(c.l.Vals["date"]); cd > maxDate {
+			maxDate := dateOf(d.l)
+			if cd := dateOf(c.l); cd > maxDate {
 				maxDate = cd
 			}
 			mv := s.models["account.move"].recs[asInt(d.l.Vals["move_id"])]
@@ -380,7 +385,26 @@ func (s *Server) refreshReconciliation(e *env, rs []*record) {
 		if pid := asInt(mv.Vals[s.movePaymentField()]); pid != 0 {
 			s.refreshPayment(e, pid)
 		}
+		if s.opts.Version >= 18 && isInvoice(asString(mv.Vals["move_type"])) {
+			// 18's payment state depends on invoice_ids.payment_state: a part payment turns paid with the invoice.
+			for _, pid := range s.linkedPayments(mv.ID) {
+				s.refreshPayment(e, pid)
+			}
+		}
 	}
+}
+
+// linkedPayments are the payments registered for an invoice (18+: account.payment.invoice_ids, the invoice's
+// matched_payment_ids), in id order.
+func (s *Server) linkedPayments(moveID int64) []int64 {
+	var out []int64
+	for id, p := range s.models["account.payment"].recs {
+		if containsID(toIDs(p.Vals["invoice_ids"]), moveID) {
+			out = append(out, id)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // updateResidual sets an invoice's amount_residual from its payment-term lines and its payment_state as
@@ -509,6 +533,18 @@ func (s *Server) refreshPayment(e *env, payID int64) {
 					invoices = append(invoices, om.ID)
 				case isInvoice(t) && !isSale(t) && !containsID(bills, om.ID):
 					bills = append(bills, om.ID)
+				}
+			}
+		}
+	}
+	if s.opts.Version >= 18 {
+		// 18's reconciled_invoice_ids/_bill_ids start from invoice_ids, reconciled or not (a cancelled payment keeps them).
+		for _, id := range toIDs(p.Vals["invoice_ids"]) {
+			if om := s.models["account.move"].recs[id]; om != nil {
+				if t := asString(om.Vals["move_type"]); isSale(t) && !containsID(invoices, id) {
+					invoices = append(invoices, id)
+				} else if !isSale(t) && !containsID(bills, id) {
+					bills = append(bills, id)
 				}
 			}
 		}
