@@ -25,7 +25,9 @@ const (
 	LineNote        = "line_note"
 	LineTax         = "tax"
 	LinePaymentTerm = "payment_term"
-	LineRounding    = "rounding"
+	// LineRounding is a cash rounding line (the invoice's invoice_cash_rounding_id): with a TaxLine (strategy
+	// "biggest_tax") it adds to that tax and to amount_tax, without one to amount_untaxed.
+	LineRounding = "rounding"
 )
 
 // Move is an account.move (invoice, bill, refund or entry) with its lines.
@@ -54,6 +56,7 @@ type Move struct {
 	ReversedEntry     Many2One
 	InvoicePDFReport  Many2One // 17+
 	MainAttachment    Many2One
+	CashRounding      Many2One // invoice_cash_rounding_id: the total was rounded to it (a LineRounding line)
 	WriteDate         time.Time
 	// InvoiceLines are the invoice_line_ids (product, section and note lines) in
 	// their sequence order; Lines are all journal items (line_ids), taxes and
@@ -99,7 +102,7 @@ var moveFields = []string{
 	"id", "name", "move_type", "state", "partner_id", "commercial_partner_id", "invoice_date", "invoice_date_due",
 	"date", "payment_reference", "ref", "currency_id", "company_id", "journal_id", "invoice_payment_term_id",
 	"amount_untaxed", "amount_tax", "amount_total", "amount_residual", "payment_state", "invoice_line_ids",
-	"line_ids", "reversed_entry_id", "invoice_pdf_report_id", "message_main_attachment_id", "write_date",
+	"line_ids", "reversed_entry_id", "invoice_pdf_report_id", "message_main_attachment_id", "invoice_cash_rounding_id", "write_date",
 }
 
 var moveLineFields = []string{
@@ -328,6 +331,7 @@ func decodeMove(r Record, currencies map[int64]Currency) (Move, []int64, error) 
 		ReversedEntry:     d.Many2One("reversed_entry_id"),
 		InvoicePDFReport:  d.Many2One("invoice_pdf_report_id"),
 		MainAttachment:    d.Many2One("message_main_attachment_id"),
+		CashRounding:      d.Many2One("invoice_cash_rounding_id"),
 		WriteDate:         d.Datetime("write_date"),
 		Record:            r,
 	}

@@ -80,6 +80,7 @@ const (
 	StepGlobalRounding   = "post it again with the other tax rounding method"
 	StepTaxBill          = "post a bill with reverse-charge and price-included taxes"
 	StepForeignBill      = "post a bill in a foreign currency"
+	StepCashRounding     = "post invoices with cash rounding"
 	StepPartialPayment   = "register a partial payment"
 	StepFullPayment      = "register the rest"
 	StepFindPayments     = "find the payments again"
@@ -198,6 +199,7 @@ func (r *run) steps() []step {
 		{StepGlobalRounding, r.globalRounding},
 		{StepTaxBill, r.taxBill},
 		{StepForeignBill, r.foreignBill},
+		{StepCashRounding, r.cashRounding},
 		{StepPartialPayment, r.partialPayment},
 		{StepFullPayment, r.fullPayment},
 		{StepFindPayments, r.findPayments},

@@ -366,3 +366,77 @@ func (r *run) foreignBill(ctx context.Context) error {
 	r.checkBalanced("foreign bill", m)
 	return nil
 }
+
+// cashRounding posts two invoices rounded to 0.05: 23.91 untaxed with a rounding line (add_invoice_line: +0.01 on the
+// loss account, a debit; untaxed and total 23.90), and 3 × 33.33 with the sale tax whose total is rounded on the
+// tax (biggest_tax: a rounding line of that tax, counted in amount_tax).
+func (r *run) cashRounding(ctx context.Context) error {
+	step := decimal.RequireFromString("0.05")
+	ids := map[string]int64{}
+	for _, strategy := range []string{"add_invoice_line", "biggest_tax"} {
+		id, err := r.c.Create(ctx, "account.cash.rounding", map[string]any{"name": "Conformance " + strategy + " " + r.suffix,
+			"rounding": step.InexactFloat64(), "strategy": strategy, "rounding_method": "HALF-UP",
+			"profit_account_id": r.income, "loss_account_id": r.expense})
+		if err != nil {
+			return err
+		}
+		ids[strategy] = id
+	}
+	date := r.today.Format(odoo.DateLayout)
+	one := decimal.NewFromInt(1)
+	price := decimal.RequireFromString("23.91")
+	m, err := r.postMove(ctx, map[string]any{
+		"move_type": odoo.MoveOutInvoice, "partner_id": r.partner, "journal_id": r.saleJournal, "invoice_date": date,
+		"invoice_cash_rounding_id": ids["add_invoice_line"],
+		"invoice_line_ids":         []any{r.taxLine("Rounded "+r.suffix, one, price, r.income)},
+	})
+	if err != nil {
+		return err
+	}
+	var rounding []odoo.MoveLine
+	for _, l := range m.Lines {
+		if l.DisplayType == odoo.LineRounding {
+			rounding = append(rounding, l)
+		}
+	}
+	want := decimal.RequireFromString("23.90")
+	if m.CashRounding.ID != ids["add_invoice_line"] || len(rounding) != 1 || !rounding[0].AmountCurrency.Equal(decimal.RequireFromString("0.01")) ||
+		rounding[0].Account.ID != r.expense || !rounding[0].TaxLine.IsZero() || !m.AmountUntaxed.Equal(want) || !m.AmountTotal.Equal(want) || !m.AmountTax.IsZero() {
+		r.surprise("invoice of 23.91 rounded to 0.05 by a line: rounding %+v, untaxed %s tax %s total %s; want +0.01 on the loss account, 23.90",
+			rounding, m.AmountUntaxed, m.AmountTax, m.AmountTotal)
+	}
+	r.checkBalanced("invoice with a rounding line", m)
+
+	three := decimal.NewFromInt(3)
+	m, err = r.postMove(ctx, map[string]any{
+		"move_type": odoo.MoveOutInvoice, "partner_id": r.partner, "journal_id": r.saleJournal, "invoice_date": date,
+		"invoice_cash_rounding_id": ids["biggest_tax"],
+		"invoice_line_ids":         []any{r.taxLine("Rounded on the tax "+r.suffix, three, thirtyish, r.income, r.saleTax)},
+	})
+	if err != nil {
+		return err
+	}
+	base := three.Mul(thirtyish)
+	tax := base.Mul(r.saleRate).Div(hundred).Round(m.CurrencyPlaces)
+	total := base.Add(tax)
+	roundedTotal := total.Div(step).Round(0).Mul(step)
+	diff := roundedTotal.Sub(total)
+	rounding = rounding[:0]
+	for _, l := range m.Lines {
+		if l.DisplayType == odoo.LineRounding {
+			rounding = append(rounding, l)
+		}
+	}
+	switch {
+	case diff.IsZero():
+		if len(rounding) != 0 {
+			r.surprise("invoice of %s, already rounded: rounding lines %+v", total, rounding)
+		}
+	case len(rounding) != 1 || rounding[0].TaxLine.ID != r.saleTax || !rounding[0].AmountCurrency.Equal(diff.Neg()) ||
+		!m.AmountTax.Equal(tax.Add(diff)) || !m.AmountUntaxed.Equal(base) || !m.AmountTotal.Equal(roundedTotal):
+		r.surprise("invoice of %s rounded to 0.05 on the tax: rounding %+v, untaxed %s tax %s total %s; want %s on tax %d, total %s",
+			total, rounding, m.AmountUntaxed, m.AmountTax, m.AmountTotal, diff.Neg(), r.saleTax, roundedTotal)
+	}
+	r.checkBalanced("invoice rounded on the tax", m)
+	return nil
+}

@@ -132,6 +132,7 @@ func (s *Server) defineAccounting() {
 		fBool("is_move_sent").def(false), fText("narration").label("Terms and Conditions"),
 		fM2O("partner_bank_id", "res.partner.bank").label("Recipient Bank"),
 		fM2O("fiscal_position_id", "account.fiscal.position"),
+		fM2O("invoice_cash_rounding_id", "account.cash.rounding").label("Cash Rounding Method"),
 		fBool("posted_before").ro(),
 		(&fieldDef{Name: "invoice_origin", Type: "char", String: "Origin"}),
 	}
@@ -267,6 +268,7 @@ func (s *Server) defineAccounting() {
 	s.newModel("product.product", "Product", "default_code, name, id", fChar("name").req(), fChar("default_code").label("Internal Reference"), fFloat("list_price").def(1.0), fBool("active"), fM2O("company_id", "res.company"))
 
 	s.defineTaxRepartition()
+	s.defineCashRounding()
 	s.defineAccountPayment()
 	s.defineReconciliation()
 }
@@ -650,7 +652,7 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	}
 	taxSums := map[taxKey]*taxSum{}
 	var taxOrder []taxKey
-	var taxLines, termLines []*record
+	var taxLines, termLines, roundingLines []*record
 	// amounts of the move: product lines, tax lines (signed as lines); company-currency balances likewise
 	productCur, productBal := decimal.Zero, decimal.Zero
 	for _, l := range mine {
@@ -660,6 +662,9 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 			continue
 		case "payment_term":
 			termLines = append(termLines, l)
+			continue
+		case "rounding":
+			roundingLines = append(roundingLines, l)
 			continue
 		case "line_section", "line_note":
 			for _, k := range []string{"price_subtotal", "price_total", "debit", "credit", "balance", "amount_currency", "price_unit"} {
@@ -738,6 +743,47 @@ func (s *Server) recomputeMove(e *env, mv *record) error {
 	}
 	for _, x := range taxLines {
 		if !seen[x.ID] {
+			lines.remove(x.ID)
+		}
+	}
+	// _recompute_cash_rounding_lines: the total rounded to the cash rounding, the difference on a rounding line
+	var biggest *record
+	for _, x := range taxLines {
+		if seen[x.ID] && (biggest == nil || dec(asFloat(x.Vals["balance"])).Abs().GreaterThan(dec(asFloat(biggest.Vals["balance"])).Abs())) {
+			biggest = x
+		}
+	}
+	diffCur, diffBal, roundingVals := s.cashRounding(mv, biggest, productCur.Add(taxCur), prec, compPrec, rate)
+	var keepRounding *record
+	if roundingVals != nil {
+		for _, x := range roundingLines {
+			if keepRounding == nil && (asInt(x.Vals["tax_line_id"]) != 0) == (asInt(roundingVals["tax_line_id"]) != 0) {
+				keepRounding = x
+			}
+		}
+		if keepRounding == nil {
+			roundingVals["move_id"], roundingVals["display_type"], roundingVals["quantity"] = mv.ID, "rounding", float64(0)
+			id, err := s.create(e, lines, roundingVals)
+			if err != nil {
+				return err
+			}
+			keepRounding = lines.recs[id]
+		}
+		for k, v := range roundingVals {
+			if k != "move_id" && k != "display_type" {
+				lines.setVal(keepRounding, k, v)
+			}
+		}
+		keepRounding.Vals["price_subtotal"], keepRounding.Vals["price_total"] = float64(0), float64(0)
+		setAmounts(keepRounding, diffCur, diffBal)
+		if asInt(roundingVals["tax_line_id"]) != 0 {
+			taxCur, taxBal = taxCur.Add(diffCur), taxBal.Add(diffBal)
+		} else {
+			productCur, productBal = productCur.Add(diffCur), productBal.Add(diffBal)
+		}
+	}
+	for _, x := range roundingLines {
+		if x != keepRounding {
 			lines.remove(x.ID)
 		}
 	}

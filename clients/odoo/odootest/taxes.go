@@ -306,3 +306,66 @@ func (s *Server) defineCurrencyRates() {
 		return nil
 	}
 }
+
+func (s *Server) defineCashRounding() {
+	s.newModel("account.cash.rounding", "Account Cash Rounding", "id",
+		fChar("name").req().label("Name"), fFloat("rounding").req().def(0.01).label("Rounding Precision"),
+		fSel("strategy", "biggest_tax|Modify tax amount", "add_invoice_line|Add a rounding line").req().def("add_invoice_line").label("Rounding Strategy"),
+		fM2O("profit_account_id", "account.account").label("Profit Account"), fM2O("loss_account_id", "account.account").label("Loss Account"),
+		fSel("rounding_method", "UP|Up", "DOWN|Down", "HALF-UP|Nearest").req().def("HALF-UP"),
+		fM2O("company_id", "res.company"),
+	)
+}
+
+// cashRounding is _recompute_cash_rounding_lines for an invoice whose product and tax lines sum to total (signed,
+// in its currency): the difference the invoice's cash rounding makes, in its currency and the company's, and the
+// rounding line's values (nil: no rounding line). biggest_tax puts it on the tax line of the biggest balance (none:
+// no rounding); add_invoice_line on the loss account when it is a debit and there is one, else the profit account.
+func (s *Server) cashRounding(mv, biggest *record, total decimal.Decimal, places, compPlaces int32, rate decimal.Decimal) (decimal.Decimal, decimal.Decimal, map[string]any) {
+	cr := s.models["account.cash.rounding"].recs[asInt(mv.Vals["invoice_cash_rounding_id"])]
+	if cr == nil {
+		return decimal.Zero, decimal.Zero, nil
+	}
+	step := dec(asFloat(cr.Vals["rounding"]))
+	if !step.IsPositive() {
+		return decimal.Zero, decimal.Zero, nil
+	}
+	amount := total.Round(places)
+	n := amount.Abs().Div(step)
+	switch asString(cr.Vals["rounding_method"]) {
+	case "UP":
+		n = n.Ceil()
+	case "DOWN":
+		n = n.Floor()
+	default:
+		n = n.Round(0)
+	}
+	rounded := n.Mul(step)
+	if amount.IsNegative() {
+		rounded = rounded.Neg()
+	}
+	diff := rounded.Sub(amount).Round(places)
+	if diff.IsZero() {
+		return decimal.Zero, decimal.Zero, nil
+	}
+	bal := diff.Div(rate).Round(compPlaces)
+	vals := map[string]any{}
+	if asString(cr.Vals["strategy"]) == "biggest_tax" {
+		if biggest == nil {
+			return decimal.Zero, decimal.Zero, nil
+		}
+		vals["name"] = asString(biggest.Vals["name"]) + " (rounding)"
+		vals["account_id"] = biggest.Vals["account_id"]
+		vals["tax_line_id"] = biggest.Vals["tax_line_id"]
+		vals["tax_repartition_line_id"] = biggest.Vals["tax_repartition_line_id"]
+	} else {
+		vals["name"] = cr.Vals["name"]
+		vals["account_id"] = cr.Vals["profit_account_id"]
+		if bal.IsPositive() && asInt(cr.Vals["loss_account_id"]) != 0 {
+			vals["account_id"] = cr.Vals["loss_account_id"]
+		}
+		vals["tax_line_id"] = int64(0)
+		vals["tax_repartition_line_id"] = int64(0)
+	}
+	return diff, bal, vals
+}

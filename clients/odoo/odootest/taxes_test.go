@@ -194,3 +194,73 @@ func sorted(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestCashRounding: the invoice total rounded to 0.05 (Nearest, Up, Down), the difference on a rounding line of the
+// loss or profit account (add_invoice_line) or of the biggest tax (biggest_tax), as real 17 does.
+func TestCashRounding(t *testing.T) {
+	cases := []struct {
+		name, strategy, method string
+		price                  float64
+		taxed                  bool
+		wantLine, wantAccount  string // the rounding line's amount_currency and account code
+		wantUntaxed, wantTax   string
+		wantTotal              string
+	}{
+		{"nearest, a debit on the loss account", "add_invoice_line", "HALF-UP", 23.91, false, "0.01", "7000", "23.9", "0", "23.9"},
+		{"up, a credit on the profit account", "add_invoice_line", "UP", 23.91, false, "-0.04", "8000", "23.95", "0", "23.95"},
+		{"down", "add_invoice_line", "DOWN", 23.94, false, "0.04", "7000", "23.9", "0", "23.9"},
+		{"already rounded", "add_invoice_line", "HALF-UP", 23.95, false, "", "", "23.95", "0", "23.95"},
+		{"on the biggest tax", "biggest_tax", "HALF-UP", 99.99, true, "-0.01", "150100", "99.99", "21.01", "121"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewServer(t)
+			ids := s.Seeded()
+			cr, err := s.Create("account.cash.rounding", map[string]any{"name": "0.05", "rounding": 0.05, "strategy": tc.strategy,
+				"rounding_method": tc.method, "profit_account_id": ids.Accounts["8000"], "loss_account_id": ids.Accounts["7000"]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			taxes := []any{}
+			if tc.taxed {
+				taxes = append(taxes, ids.Taxes["sale 21%"])
+			}
+			id, err := s.Create("account.move", map[string]any{"move_type": "out_invoice", "partner_id": ids.Partners["Sanne Bakker"],
+				"invoice_cash_rounding_id": cr, "invoice_line_ids": []any{[]any{0, 0, map[string]any{"name": "x", "quantity": 1.0, "price_unit": tc.price,
+					"account_id": ids.Accounts["8000"], "tax_ids": []any{[]any{6, 0, taxes}}}}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Call("account.move", "action_post", []any{[]any{id}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			mv, err := s.Read("account.move", id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(mv["amount_untaxed"], " ", mv["amount_tax"], " ", mv["amount_total"]); got != tc.wantUntaxed+" "+tc.wantTax+" "+tc.wantTotal {
+				t.Errorf("untaxed, tax, total: got %s, want %s %s %s", got, tc.wantUntaxed, tc.wantTax, tc.wantTotal)
+			}
+			rows, err := s.Call("account.move.line", "search_read", nil, map[string]any{"domain": []any{[]any{"move_id", "=", id}, []any{"display_type", "=", "rounding"}},
+				"fields": []any{"amount_currency", "account_id", "tax_line_id", "balance"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := rows.([]any)
+			if tc.wantLine == "" {
+				if len(got) != 0 {
+					t.Errorf("rounding lines: got %v, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("rounding lines: got %v, want one", got)
+			}
+			l := got[0].(map[string]any)
+			code := strings.Fields(l["account_id"].([]any)[1].(string))[0]
+			if fmt.Sprint(l["amount_currency"]) != tc.wantLine || code != tc.wantAccount || (l["tax_line_id"] != false) != tc.taxed {
+				t.Errorf("rounding line: got %v, want %s on %s", l, tc.wantLine, tc.wantAccount)
+			}
+		})
+	}
+}
