@@ -205,6 +205,10 @@ func connectExact(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.printf("Schedule %s polls Odoo every %s\n", workflows.DetectScheduleID(*name), *every)
+	if err := workflows.EnsurePaymentSchedule(ctx, e.temporal, full, workflows.DefaultPullEvery); err != nil {
+		return err
+	}
+	e.printf("Schedule %s pulls the payments matched in Exact every %s\n", workflows.PullScheduleID(*name), workflows.DefaultPullEvery)
 	return nil
 }
 

@@ -22,7 +22,8 @@ import (
 
 func scheduleCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("schedule")
-	every := fs.Duration("every", time.Minute, "how often to poll Odoo for changed partners")
+	every := fs.Duration("every", time.Minute, "how often to poll Odoo for changed partners and invoices")
+	paymentsEvery := fs.Duration("payments-every", workflows.DefaultPullEvery, "how often to pull the payments matched in Exact into Odoo")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
@@ -34,6 +35,10 @@ func scheduleCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.printf("Schedule %s polls Odoo every %s\n", workflows.DetectScheduleID(conn.Name), *every)
+	if err := workflows.EnsurePaymentSchedule(ctx, e.temporal, conn, *paymentsEvery); err != nil {
+		return err
+	}
+	e.printf("Schedule %s pulls the payments matched in Exact every %s\n", workflows.PullScheduleID(conn.Name), *paymentsEvery)
 	return nil
 }
 

@@ -156,7 +156,7 @@ func (s *Store) Forget(ctx context.Context, connectionID int64) error {
 			updated_at = now() WHERE connection_id = $1`, connectionID); err != nil {
 			return fmt.Errorf("store: forget links: %w", err)
 		}
-		for _, table := range []string{"exact_accounts", "cursors", "exact_reference", "exact_reference_refreshed"} {
+		for _, table := range []string{"exact_accounts", "cursors", "exact_reference", "exact_reference_refreshed", "exact_terms"} {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE connection_id = $1`, connectionID); err != nil {
 				return fmt.Errorf("store: forget %s: %w", table, err)
 			}

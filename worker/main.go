@@ -209,11 +209,22 @@ func register(w sdkworker.Registry, d *dependencies) {
 	w.RegisterWorkflow(workflows.SyncContact)
 	w.RegisterWorkflow(workflows.DetectContacts)
 	w.RegisterWorkflow(workflows.SyncInvoice)
+	w.RegisterWorkflow(workflows.PullPayments)
+	w.RegisterWorkflow(workflows.SyncPayment)
 	w.RegisterActivity(&activities.Health{Store: d.store, Identity: d.identity})
 	w.RegisterActivity(&activities.Connections{Store: d.store, Temporal: d.temporal})
 	contacts := &activities.Contacts{Store: d.store, Clients: d.clients, Starter: d.starter()}
 	w.RegisterActivity(contacts)
 	w.RegisterActivity(&activities.Invoices{Contacts: contacts, Starter: d.invoiceStarter(), Partners: workflows.ContactSyncs{Client: d.temporal}})
+	w.RegisterActivity(&activities.Payments{Contacts: contacts, Store: d.store, Starter: paymentStarterFunc(func(ctx context.Context, conn store.Connection, moveID int64) error {
+		return workflows.StartPaymentSync(ctx, d.temporal, conn, moveID)
+	})})
+}
+
+type paymentStarterFunc func(ctx context.Context, conn store.Connection, moveID int64) error
+
+func (f paymentStarterFunc) StartPaymentSync(ctx context.Context, conn store.Connection, moveID int64) error {
+	return f(ctx, conn, moveID)
 }
 
 // invoiceStarter starts invoice syncs through this worker's Temporal client.

@@ -210,8 +210,13 @@ func runFailure(err error) error {
 // setState updates the queue's search attributes, and counts a run's outcome in the worker's metrics
 // (exactsync_syncs_total by kind, state and error class; emitted once, never on replay).
 func setState(ctx workflow.Context, state, errorClass string) {
+	setKindState(ctx, "contact", state, errorClass)
+}
+
+// setKindState is setState for a kind of sync (contact, payment).
+func setKindState(ctx workflow.Context, kind, state, errorClass string) {
 	if state != StateRunning {
-		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": "contact", "state": state, "error_class": errorClass}).
+		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": kind, "state": state, "error_class": errorClass}).
 			Counter(MetricSyncs).Inc(1)
 	}
 	updates := []temporal.SearchAttributeUpdate{AttrSyncState.ValueSet(state)}

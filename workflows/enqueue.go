@@ -56,7 +56,6 @@ func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Conne
 	if every <= 0 {
 		every = time.Minute
 	}
-	id := DetectScheduleID(conn.Name)
 	action := &client.ScheduleWorkflowAction{
 		ID:        DetectWorkflowID(conn.Name),
 		Workflow:  DetectContacts,
@@ -68,6 +67,35 @@ func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Conne
 			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
 		),
 	}
+	return ensureSchedule(ctx, c, DetectScheduleID(conn.Name), action, every, "exactsync: poll Odoo for changed partners and invoices")
+}
+
+// DefaultPullEvery is how often a connection's payments are pulled from Exact by default.
+const DefaultPullEvery = 5 * time.Minute
+
+// EnsurePaymentSchedule creates the connection's payment-pull Schedule (Exact → Odoo), or updates its interval and
+// unpauses it when it exists.
+func EnsurePaymentSchedule(ctx context.Context, c client.Client, conn store.Connection, every time.Duration) error {
+	if every <= 0 {
+		every = DefaultPullEvery
+	}
+	action := &client.ScheduleWorkflowAction{
+		ID:        PullWorkflowID(conn.Name),
+		Workflow:  PullPayments,
+		Args:      []any{PullInput{Connection: conn.Name, ConnectionID: conn.ID}},
+		TaskQueue: TaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrConnection.ValueSet(conn.Name),
+			AttrOdooModel.ValueSet("account.payment"),
+			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
+		),
+	}
+	return ensureSchedule(ctx, c, PullScheduleID(conn.Name), action, every, "exactsync: pull payments matched in Exact")
+}
+
+// ensureSchedule creates a Schedule (overlap: skip, first run now), or updates its spec and action, unpauses it
+// and runs it now.
+func ensureSchedule(ctx context.Context, c client.Client, id string, action *client.ScheduleWorkflowAction, every time.Duration, note string) error {
 	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: every}}}
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID:                 id,
@@ -75,7 +103,7 @@ func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Conne
 		Action:             action,
 		Overlap:            enums.SCHEDULE_OVERLAP_POLICY_SKIP,
 		TriggerImmediately: true,
-		Note:               "exactsync: poll Odoo for changed partners",
+		Note:               note,
 	})
 	if err == nil {
 		return nil
@@ -97,9 +125,30 @@ func EnsureDetectSchedule(ctx context.Context, c client.Client, conn store.Conne
 	if err := h.Unpause(ctx, client.ScheduleUnpauseOptions{Note: "exactsync: connection (re)connected"}); err != nil {
 		return fmt.Errorf("unpause schedule %s: %w", id, err)
 	}
-	// Poll now rather than at the next interval, as a new schedule does.
+	// Run now rather than at the next interval, as a new schedule does.
 	if err := h.Trigger(ctx, client.ScheduleTriggerOptions{Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP}); err != nil {
 		return fmt.Errorf("trigger schedule %s: %w", id, err)
+	}
+	return nil
+}
+
+// StartPaymentSync starts the invoice's SyncPayment, or signals the running one.
+func StartPaymentSync(ctx context.Context, c client.Client, conn store.Connection, moveID int64) error {
+	opts := client.StartWorkflowOptions{
+		ID:                    PaymentWorkflowID(conn.Name, moveID),
+		TaskQueue:             TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrConnection.ValueSet(conn.Name),
+			AttrOdooModel.ValueSet("account.payment"),
+			AttrOdooID.ValueSet(moveID),
+			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
+			AttrSyncState.ValueSet(StateRunning),
+		),
+	}
+	in := PaymentInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, MoveID: moveID}
+	if _, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalPaymentChanged, nil, opts, SyncPayment, in); err != nil {
+		return fmt.Errorf("start %s: %w", opts.ID, err)
 	}
 	return nil
 }

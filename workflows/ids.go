@@ -51,6 +51,21 @@ func InvoiceWorkflowID(connection string, moveID int64) string {
 	return fmt.Sprintf("invoice/%s/account.move/%d", connection, moveID)
 }
 
+// PaymentWorkflowID is the deterministic ID of an invoice's payment sync.
+func PaymentWorkflowID(connection string, moveID int64) string {
+	return fmt.Sprintf("payment/%s/account.move/%d", connection, moveID)
+}
+
+// PullWorkflowID is the ID of a connection's payment pull started by its schedule.
+func PullWorkflowID(connection string) string {
+	return "pull-payments/" + connection
+}
+
+// PullScheduleID is the ID of the Temporal Schedule that pulls a connection's payments from Exact.
+func PullScheduleID(connection string) string {
+	return "pull-payments/" + connection
+}
+
 // DetectWorkflowID is the ID of a connection's change-detector run started by its schedule.
 func DetectWorkflowID(connection string) string {
 	return "detect/" + connection
@@ -70,4 +85,5 @@ func SelfCheckWorkflowID(nonce string) string {
 const (
 	MetricSyncs             = "exactsync_syncs_total"
 	MetricDetectLastSuccess = "exactsync_detect_last_success_seconds"
+	MetricPullLastSuccess   = "exactsync_payment_pull_last_success_seconds"
 )
