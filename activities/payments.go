@@ -377,8 +377,8 @@ func (p *Payments) apply(ctx context.Context, in ApplyInput) (string, error) {
 		return fmt.Sprintf("matched with a credit note in Exact: reconciled in Odoo (%s) | NL: in Exact afgeletterd met een creditnota: in Odoo afgeletterd (%s)", r.Amount, r.Amount), nil
 	case a.Unreconcile != nil:
 		p := &Problem{Code: "payment.unreconcile",
-			EN: fmt.Sprintf("The credit note match of %s was undone in Exact; exactsync does not take back a reconciliation in Odoo yet.", a.Unreconcile.Amount),
-			NL: fmt.Sprintf("De afletting met de creditnota (%s) is in Exact ongedaan gemaakt; exactsync maakt een afletting in Odoo nog niet ongedaan.", a.Unreconcile.Amount),
+			EN:    fmt.Sprintf("The credit note match of %s was undone in Exact; exactsync does not take back a reconciliation in Odoo yet.", a.Unreconcile.Amount),
+			NL:    fmt.Sprintf("De afletting met de creditnota (%s) is in Exact ongedaan gemaakt; exactsync maakt een afletting in Odoo nog niet ongedaan.", a.Unreconcile.Amount),
 			FixEN: "unreconcile the credit note from the invoice in Odoo by hand (Journal Items → Unreconcile), then `starter retry`",
 			FixNL: "maak de afletting van de creditnota in Odoo met de hand ongedaan (Boekingsregels → Afletting ongedaan maken) en daarna `starter retry`"}
 		return "", dataError(p, nil)

@@ -61,9 +61,9 @@ type PaymentInput struct {
 // PaymentResult is what a payment sync did.
 type PaymentResult struct {
 	State    string
-	Status   string // Exact's conclusion: open, partly_paid, paid
-	Open     string // Exact's open amount
-	Residual string // Odoo's residual before the actions
+	Status   string   // Exact's conclusion: open, partly_paid, paid
+	Open     string   // Exact's open amount
+	Residual string   // Odoo's residual before the actions
 	Notes    []string `json:",omitempty"`
 	Reason   string   `json:",omitempty"`
 	Passes   int
