@@ -17,8 +17,8 @@ import (
 // amount_residual follow: a part payment leaves it partial and later parts add
 // up; more than is due pays it and leaves the rest open on the payment (Odoo
 // allows it); nothing left to pay is a Validation fault. A payment date in a
-// locked period is not refused: Odoo posts it on the first open date (see
-// Payment.Date). Give each payment a unique communication: FindPayments finds it
+// locked period is not refused: Odoo posts its entry on the first open date
+// (see Payment.Date). Give each payment a unique communication: FindPayments finds it
 // again by it when an answer was lost. It returns the created account.payment's
 // id when Odoo reports it (0 otherwise).
 func (c *Client) RegisterPayment(ctx context.Context, moveID int64, amount decimal.Decimal, date time.Time, journalID int64, communication string) (int64, error) {
@@ -64,12 +64,15 @@ func (c *Client) RegisterPayment(ctx context.Context, moveID int64, amount decim
 
 // Payment is an account.payment.
 type Payment struct {
-	ID          int64
-	Name        string
-	State       string // 17: draft, posted, cancel; 18+: draft, in_process, paid, canceled, rejected
-	Amount      decimal.Decimal
-	Currency    Many2One
-	Date        time.Time // the accounting date: Odoo moves a date in a locked period to the first open one
+	ID       int64
+	Name     string
+	State    string // 17: draft, posted, cancel; 18+: draft, in_process, paid, canceled, rejected
+	Amount   decimal.Decimal
+	Currency Many2One
+	// Date is the payment date. Odoo posts a payment dated in a locked period on the first open date: on 17
+	// Date is that date (the payment's date is its entry's); on 18+ Date stays as asked and only the entry
+	// (Move) is dated later.
+	Date        time.Time
 	Journal     Many2One
 	Partner     Many2One
 	PaymentType string // inbound, outbound

@@ -256,8 +256,20 @@ func TestLockedPeriodPayment(t *testing.T) {
 		if err != nil || len(ps) != 1 {
 			t.Fatalf("FindPayments: %+v %v", ps, err)
 		}
-		if got := ps[0].Date.Format(odoo.DateLayout); got != "2021-12-31" {
-			t.Errorf("payment date: got %s, want 2021-12-31 (the end of the first open year)", got)
+		// The entry is posted at the end of the first open year; 17's payment date is its entry's, 18's stays.
+		b, err := e.c.Moves(ctx, []int64{ps[0].Move.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := b.Moves[0].Date.Format(odoo.DateLayout); got != "2021-12-31" {
+			t.Errorf("payment entry date: got %s, want 2021-12-31 (the end of the first open year)", got)
+		}
+		wantDate := "2021-12-31"
+		if e.b.version >= 18 {
+			wantDate = "2020-06-15"
+		}
+		if got := ps[0].Date.Format(odoo.DateLayout); got != wantDate {
+			t.Errorf("payment date: got %s, want %s", got, wantDate)
 		}
 		if err := e.c.ResetMovesToDraft(ctx, []int64{id}); !errors.Is(err, odoo.ErrValidation) {
 			t.Errorf("reset in a locked period: got %v, want a validation error", err)

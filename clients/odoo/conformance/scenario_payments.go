@@ -252,8 +252,21 @@ func (r *run) inLockedPeriod(ctx context.Context, inv odoo.Move) error {
 	// The first open date, for a journal numbered per year, today being in a later year: the end of the year after.
 	lock, _ := time.Parse(odoo.DateLayout, lockDate)
 	want := time.Date(lock.Year()+1, 12, 31, 0, 0, 0, 0, time.UTC)
-	if len(ps) != 1 || !ps[0].Date.Equal(want) {
-		r.surprise("payment dated %s in a period locked until %s: %+v, want it posted on %s", asked.Format(odoo.DateLayout), lockDate, ps, want.Format(odoo.DateLayout))
+	if len(ps) != 1 {
+		return fmt.Errorf("payment in a locked period: found %d", len(ps))
+	}
+	entry, err := r.c.Read(ctx, "account.move", []int64{ps[0].Move.ID}, []string{"date", "state"})
+	if err != nil {
+		return err
+	}
+	// 17: the payment's date is its entry's; 18+ keeps the date asked on the payment.
+	payDate := want
+	if r.c.ServerVersion().Major >= 18 {
+		payDate = asked
+	}
+	if len(entry) != 1 || !odoo.NewDecoder(entry[0]).Date("date").Equal(want) || !ps[0].Date.Equal(payDate) {
+		r.surprise("payment dated %s in a period locked until %s: %+v, entry %v; want the entry posted on %s", asked.Format(odoo.DateLayout), lockDate,
+			ps[0], entry, want.Format(odoo.DateLayout))
 	}
 	mp, err := r.invoicePayments(ctx, inv.ID)
 	if err != nil {

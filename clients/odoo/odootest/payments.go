@@ -400,7 +400,9 @@ func (s *Server) createPayment(e *env, w *record) (int64, error) {
 	pm := moves.recs[moveID]
 	date := s.accountingDate(pm, asString(w.Vals["payment_date"]), false)
 	pm.Vals["date"] = date
-	pay.Vals["date"] = date
+	if s.opts.Version < 18 {
+		pay.Vals["date"] = date // 17: the payment's date is its entry's (account.payment _inherits account.move)
+	}
 	name := s.nextNumber(journal, "P"+asString(journal.Vals["code"]), date, false)
 	if s.opts.Version <= 16 {
 		name = s.nextNumber(journal, asString(journal.Vals["code"]), date, false)
