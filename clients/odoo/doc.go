@@ -5,7 +5,9 @@
 // /json/2/<model>/<method>, bearer API key) for Odoo 19 and later. Dial asks the
 // server for its version, picks the transport (or honours a forced one),
 // authenticates, and returns a Client whose typed operations (Partners,
-// PostedMoves, InvoicePDF, RegisterPayment, EnsureCustomField, …) read and write
+// PostedMoves, MovesChangedSince, InvoicePDF, BillDocument, RegisterPayment,
+// FindPayments, CancelPayment, ReconcileCreditNote, InvoicePayments,
+// EnsureCustomField, …) read and write
 // Odoo records in a constant number of round trips per page.
 //
 // Odoo's value shapes are decoded into Go types: false means empty, many2one

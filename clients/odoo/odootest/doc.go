@@ -6,8 +6,11 @@
 // in-memory ORM with Odoo's value shapes (false for empty values, many2one as [id, "name"],
 // x2many as lists of ids), domains in prefix notation, ordering, multi-company visibility,
 // archived records, company-dependent fields, and the accounting flows the connector uses:
-// posting and numbering of invoices, registering payments, generating the invoice PDF,
-// custom x_ fields and webhook automation rules.
+// posting and numbering of invoices; their tax lines as Odoo 17 computes them (per line or
+// globally, repartition lines and reverse charge, price-included taxes, currency rates, cash
+// rounding); registering, finding and cancelling payments and reconciling credit notes through
+// real partial reconciliations (payment states, lock dates); generating the invoice PDF with the
+// side effects of each version's Send & Print wizard; custom x_ fields and webhook automation rules.
 //
 // The simulator is strict on purpose: unknown fields, models and methods, private methods,
 // wrong credentials and forbidden state transitions fail with the faults real Odoo sends.
