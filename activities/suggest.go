@@ -20,14 +20,33 @@ type Suggestion struct {
 	Why      string // why none is proposed
 }
 
-// SuggestInvoiceMappings proposes the mappings the invoice sync needs, only where there is exactly one equivalent
-// in Exact: a sales journal to the one Exact sales journal (purchase: purchase journal); a percentage tax to the
+// Exact journal types of bank and cash journals (financial/Journals Type).
+const (
+	exactJournalCash = 10
+	exactJournalBank = 12
+)
+
+// SuggestInvoiceMappings proposes the mappings the invoice and payment syncs need, only where there is exactly one
+// equivalent in Exact: a sales journal to the one Exact sales journal (purchase: purchase journal; bank and cash:
+// the one Exact bank or cash journal, where payments matched in Exact are registered in Odoo); a percentage tax to the
 // one Exact VAT code of the same percentage for its side that is not reverse charge; a revenue or expense account
 // to the Exact GL account with the same code. Everything else is left for a person (the Why says what was found).
 func SuggestInvoiceMappings(journals []odoo.Journal, taxes []odoo.Tax, accounts []odoo.Account,
 	exJournals []exact.Journal, exVAT []exact.VATCode, exGL []exact.GLAccount) []Suggestion {
 	var out []Suggestion
 	for _, j := range journals {
+		if j.Type == "bank" || j.Type == "cash" {
+			// Payments made in Exact's bank (type 12) or cash (10) journals are registered in Odoo's.
+			want := map[string]int{"bank": exactJournalBank, "cash": exactJournalCash}[j.Type]
+			var codes []string
+			for _, x := range exJournals {
+				if x.Type == want {
+					codes = append(codes, strings.TrimSpace(x.Code))
+				}
+			}
+			out = append(out, single(store.MapBankJournal, j.ID, j.Code+" "+j.Name, codes, fmt.Sprintf("Exact journals of type %d", want)))
+			continue
+		}
 		want := map[string]int{"sale": exactJournalSales, "purchase": exactJournalPurchase}[j.Type]
 		if want == 0 {
 			continue

@@ -12,7 +12,7 @@ import (
 
 func TestSuggestInvoiceMappings(t *testing.T) {
 	d := decimal.RequireFromString
-	journals := []odoo.Journal{{ID: 1, Code: "INV", Type: "sale"}, {ID: 2, Code: "BILL", Type: "purchase"}, {ID: 3, Code: "BNK1", Type: "bank"}}
+	journals := []odoo.Journal{{ID: 1, Code: "INV", Type: "sale"}, {ID: 2, Code: "BILL", Type: "purchase"}, {ID: 3, Code: "BNK1", Type: "bank"}, {ID: 4, Code: "CSH1", Type: "cash"}, {ID: 5, Code: "MISC", Type: "general"}}
 	taxes := []odoo.Tax{
 		{ID: 10, Name: "21%", Amount: d("21"), AmountType: "percent", TypeTaxUse: "sale"},
 		{ID: 11, Name: "21%", Amount: d("21"), AmountType: "percent", TypeTaxUse: "purchase"},
@@ -41,7 +41,7 @@ func TestSuggestInvoiceMappings(t *testing.T) {
 		whyHas   string
 		excluded bool
 	}{
-		{id: 1, code: "70"}, {id: 2, code: "60"}, {id: 3, excluded: true},
+		{id: 1, code: "70"}, {id: 2, code: "60"}, {id: 3, code: "20"}, {id: 4, whyHas: "no Exact journals of type 10"}, {id: 5, excluded: true},
 		{id: 10, code: "2"}, {id: 11, code: "4"}, // the reverse-charge 7 is no equivalent of a normal 21 %
 		{id: 12, whyHas: "2 Exact VAT codes"}, {id: 13, whyHas: "no Exact VAT codes of 13"}, {id: 14, whyHas: "not a percentage tax"},
 		{id: 20, code: "8000"}, {id: 21, whyHas: "no Exact GL account has code 4100"}, {id: 22, excluded: true}, {id: 23, excluded: true},

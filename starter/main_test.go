@@ -216,7 +216,7 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	if out := c.must("invoices", "--from", "2026-01-01"); !strings.Contains(out, "dated from 2026-01-01, in 3 mapped journals") {
 		t.Errorf("invoices --from said %q", out)
 	}
-	if out := c.must("status"); !strings.Contains(out, "invoices from 2026-01-01: 0 in Exact") {
+	if out := c.must("status"); !strings.Contains(out, "invoices from 2026-01-01: 0 in Exact") || !strings.Contains(out, "payments from Exact: last pull 20") {
 		t.Errorf("status after invoices --from:\n%s", out)
 	}
 	if out := c.must("invoices", "--off"); !strings.Contains(out, "sends no invoices any more") {
@@ -258,7 +258,7 @@ func checkMappingsList(t *testing.T, c cli, instalments int64) {
 	code, stdout, stderr := c.main("mappings", "list", "--json")
 	var report mappingsReport
 	decodeOne(t, stdout, &report)
-	if code != exitOK || stderr != "" || len(report.Kinds) != 4 {
+	if code != exitOK || stderr != "" || len(report.Kinds) != 5 {
 		t.Fatalf("mappings list --json: exit %d, %d kinds, stderr %q", code, len(report.Kinds), stderr)
 	}
 	pt := report.Kinds[0]
@@ -271,7 +271,7 @@ func checkMappingsList(t *testing.T, c cli, instalments int64) {
 		}
 	}
 	for _, k := range report.Kinds[1:] {
-		if k.Needed || !strings.HasPrefix(k.NeededBy, "needed by the invoice sync") || k.Total == 0 {
+		if k.Needed || !strings.HasPrefix(k.NeededBy, "needed by the invoice sync") && !strings.HasPrefix(k.NeededBy, "needed by the payment pull") || k.Total == 0 {
 			t.Errorf("kind %s in JSON: needed %v by %q, %d rows; want not needed until invoices", k.Kind, k.Needed, k.NeededBy, k.Total)
 		}
 	}

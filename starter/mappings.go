@@ -55,6 +55,16 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 					items = append(items, item{j.ID, j.Code + " " + j.Name})
 				}
 			}
+		case store.MapBankJournal:
+			js, err := oc.Journals(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, j := range js {
+				if j.Type == "bank" || j.Type == "cash" {
+					items = append(items, item{j.ID, j.Code + " " + j.Name})
+				}
+			}
 		case store.MapTax:
 			ts, err := oc.Taxes(ctx)
 			if err != nil {
@@ -72,7 +82,7 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 				items = append(items, item{a.ID, a.Code + " " + a.Name})
 			}
 		default:
-			return nil, nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax or account", kind)
+			return nil, nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax, account or bank_journal", kind)
 		}
 		codes, err := validCodes(ctx, cl, conn, kind)
 		if err != nil {
@@ -115,6 +125,7 @@ var mappingKinds = []mappingKind{
 	{store.MapJournal, "Journals → Exact journals", false, "needed by the invoice sync (only mapped journals are synced)"},
 	{store.MapTax, "Taxes → Exact VAT codes", false, "needed by the invoice sync (Odoo id 0: lines without tax)"},
 	{store.MapAccount, "Accounts → Exact GL accounts", false, "needed by the invoice sync"},
+	{store.MapBankJournal, "Bank and cash journals → Exact bank and cash journals", false, "needed by the payment pull (where Exact's payments are registered)"},
 }
 
 func kindsFlag(v string) []string {
@@ -220,7 +231,7 @@ func mappingsList(ctx context.Context, e *env, args []string) error {
 
 func mappingsSet(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("mappings set")
-	kind := fs.String("kind", "", "payment_term, journal, tax or account")
+	kind := fs.String("kind", "", "payment_term, journal, tax, account or bank_journal")
 	odooID := fs.Int64("odoo-id", 0, "id of the Odoo record")
 	code := fs.String("exact-code", "", "the Exact code (payment condition, journal, VAT code or GL account)")
 	if err := e.parseFlags(fs, args); err != nil {
@@ -291,7 +302,7 @@ func validCodes(ctx context.Context, cl *activities.Clients, conn store.Connecti
 			add(x.Code)
 		}
 		return out, err
-	case store.MapJournal:
+	case store.MapJournal, store.MapBankJournal:
 		xs, err := exact.Collect(ec.Journals.List(ctx, div, nil))
 		for _, x := range xs {
 			add(x.Code)

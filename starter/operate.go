@@ -160,6 +160,8 @@ type connectionStatus struct {
 	// invoices, bills and credit notes in Exact.
 	InvoicesFrom   string `json:"invoices_from,omitempty"`
 	LinkedInvoices int64  `json:"linked_invoices"`
+	// LastPaymentPull is when the payment pull's schedule last started a pull ("" : never).
+	LastPaymentPull string `json:"last_payment_pull,omitempty"`
 	// Now is what the queue holds at this moment: runs in progress, and records whose latest run failed or was
 	// paused (a record whose latest run succeeded is not failed, whatever its earlier runs did).
 	Now struct {
@@ -221,6 +223,11 @@ func statusCmd(ctx context.Context, e *env, args []string) error {
 		e.printf("  linked partners: %d\n", st.LinkedPartners)
 		if st.InvoicesFrom != "" {
 			e.printf("  invoices from %s: %d in Exact\n", st.InvoicesFrom, st.LinkedInvoices)
+			if st.LastPaymentPull != "" {
+				e.printf("  payments from Exact: last pull %s\n", st.LastPaymentPull)
+			} else {
+				e.printf("  payments from Exact: not pulled yet (starter schedule starts the pull)\n")
+			}
 		} else {
 			e.printf("  invoices: not sent (starter invoices --from YYYY-MM-DD)\n")
 		}
@@ -260,6 +267,13 @@ func connectionState(ctx context.Context, e *env, c store.Connection) (connectio
 		return st, err
 	}
 	st.LinkedInvoices = int64(invoices)
+	if desc, err := e.temporal.ScheduleClient().GetHandle(ctx, workflows.PullScheduleID(c.Name)).Describe(ctx); err == nil {
+		if recent := desc.Info.RecentActions; len(recent) > 0 {
+			st.LastPaymentPull = recent[len(recent)-1].ActualTime.UTC().Format(time.RFC3339)
+		}
+	} else if nf := (*serviceerror.NotFound)(nil); !errors.As(err, &nf) {
+		return st, err
+	}
 	count := func(what, cond string) (int64, error) {
 		q := fmt.Sprintf("%s = '%s' AND %s", workflows.AttrConnection.GetName(), c.Name, cond)
 		n, err := e.temporal.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
