@@ -160,7 +160,9 @@ log "worker polling task queue exactsync; metrics at http://$EXACTSYNC_HTTP_ADDR
 
 .bin/starter odoo install-webhooks --public-url "http://$EXACTSYNC_HTTP_ADDR" --install-module ||
 	log "webhooks not installed; polling every minute keeps the sync going"
-.bin/starter schedule --every "${EXACTSYNC_POLL_EVERY:-60s}"
+pull_every=${EXACTSYNC_PULL_EVERY:-5m}
+[ -n "$simulated" ] && pull_every=${EXACTSYNC_PULL_EVERY:-1m} # the demo shows a payment within a minute
+.bin/starter schedule --every "${EXACTSYNC_POLL_EVERY:-60s}" --payments-every "$pull_every"
 
 cat <<EOF
 
@@ -176,6 +178,10 @@ cat <<EOF
   The demo's posted invoices, bills and credit notes follow, each with its PDF; the two with the 0 % sales tax
   wait as failed: Exact has two 0 % VAT codes (0 and 6), so the tax is left for you to map (the hint names the
   command), then .bin/starter retry sends them.
+  Payments come back: pay an invoice or bill that is open in Odoo (the demo's bills are; the Web UI shows
+  its ExactEntryNumber, e.g. 26600001) in the Exact simulator, as an accountant processing a bank statement:
+    .bin/exactsim pay -url ${EXACT_BASE_URL:-<exact url>} -entry-number 26600001
+  and within $pull_every Odoo shows it paid (starter status shows the last pull).
   (export DATABASE_URL=$DATABASE_URL EXACTSYNC_SECRET_KEY=\$(cat .data/secret.key) to run .bin/starter in another shell)
   Ctrl-C stops everything.
 
