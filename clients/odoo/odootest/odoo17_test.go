@@ -146,3 +146,35 @@ func TestParallelCustomFieldCreates(t *testing.T) {
 		t.Errorf("fields named x_parallel = %v, want 1", fields)
 	}
 }
+
+// TestInPaymentWithTheAccountingApp: Community (real 17 as recorded) says paid as soon as payments cover the
+// invoice; with Enterprise's Accounting app, payments whose liquidity line sits unmatched on the outstanding account
+// leave it in_payment; a payment on the journal's own account counts as matched.
+func TestInPaymentWithTheAccountingApp(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		accounting bool
+		direct     bool // the company has no outstanding accounts: the payment hits the bank account itself
+		want       string
+	}{
+		{"community", false, false, "paid"},
+		{"accounting app", true, false, "in_payment"},
+		{"accounting app, bank account", true, true, "paid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewServer(t, func(o *Options) { o.AccountingApp = tc.accounting })
+			r := newRPC(t, s)
+			if tc.direct {
+				r.must("res.company", "write", []any{[]any{s.CompanyID()}, map[string]any{"account_journal_payment_debit_account_id": false}}, nil)
+			}
+			id := newInvoice(t, r, s, "out_invoice", 1, 100)
+			r.must("account.move", "action_post", []any{[]any{id}}, nil)
+			ctx := map[string]any{"context": map[string]any{"active_model": "account.move", "active_ids": []any{id}}}
+			wiz := r.must("account.payment.register", "create", []any{map[string]any{"journal_id": s.Seeded().Journals["BNK1"]}}, ctx)
+			r.must("account.payment.register", "action_create_payments", []any{[]any{wiz}}, ctx)
+			if got := r.readOne("account.move", id, "payment_state")["payment_state"]; got != tc.want {
+				t.Errorf("payment_state: got %v, want %s", got, tc.want)
+			}
+		})
+	}
+}

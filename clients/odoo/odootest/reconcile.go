@@ -444,12 +444,16 @@ func (s *Server) updateResidual(mv *record) {
 	if qualifies {
 		switch {
 		case residual.Round(prec).IsZero():
-			state = "paid" // with a payment: in_payment only with the Accounting app (_get_invoice_in_payment_state)
-			withPayment := false
+			state = "paid"
+			withPayment, allMatched := false, true
 			types := map[string]bool{}
 			for _, c := range counterparts {
 				withPayment = withPayment || c.hasPayment
+				allMatched = allMatched && (!c.hasPayment || c.matched)
 				types[c.moveType] = true
+			}
+			if withPayment && !allMatched && s.opts.AccountingApp {
+				state = "in_payment" // _get_invoice_in_payment_state: "paid" without the Accounting app
 			}
 			if !withPayment && len(types) > 0 {
 				only := func(want ...string) bool {
@@ -483,6 +487,7 @@ func (s *Server) updateResidual(mv *record) {
 type counterpart struct {
 	moveType   string
 	hasPayment bool
+	matched    bool // the payment's liquidity line is matched (is_matched)
 }
 
 func (s *Server) counterpartOf(lineID, self int64) []counterpart {
@@ -491,7 +496,8 @@ func (s *Server) counterpartOf(lineID, self int64) []counterpart {
 		return nil
 	}
 	mv := s.models["account.move"].recs[asInt(l.Vals["move_id"])]
-	return []counterpart{{asString(mv.Vals["move_type"]), asInt(mv.Vals[s.movePaymentField()]) != 0}}
+	pid := asInt(mv.Vals[s.movePaymentField()])
+	return []counterpart{{moveType: asString(mv.Vals["move_type"]), hasPayment: pid != 0, matched: pid != 0 && s.paymentMatched(pid)}}
 }
 
 // refreshPayment recomputes what a payment says about its reconciliation: is_reconciled (its counterpart lines
@@ -507,14 +513,12 @@ func (s *Server) refreshPayment(e *env, payID int64) {
 	if mv == nil {
 		return
 	}
-	journal := s.models["account.journal"].recs[asInt(p.Vals["journal_id"])]
 	liquidity := s.paymentLiquidityAccount(p)
-	reconciled, matched := true, true
+	reconciled := true
 	var invoices, bills []int64
 	for _, l := range s.moveLines(mv.ID) {
 		bal, _ := s.residuals(l)
 		if asInt(l.Vals["account_id"]) == liquidity {
-			matched = matched && (bal.IsZero() || journal != nil && asInt(journal.Vals["default_account_id"]) == liquidity)
 			continue
 		}
 		if s.reconcilable(l) {
@@ -549,8 +553,9 @@ func (s *Server) refreshPayment(e *env, payID int64) {
 			}
 		}
 	}
+	matched := s.paymentMatched(payID)
 	if dec(asFloat(p.Vals["amount"])).IsZero() {
-		reconciled, matched = true, true // _compute_reconciliation_status: a zero payment is both
+		reconciled = true // _compute_reconciliation_status: a zero payment is both reconciled and matched
 	}
 	sort.Slice(invoices, func(i, j int) bool { return invoices[i] < invoices[j] })
 	sort.Slice(bills, func(i, j int) bool { return bills[i] < bills[j] })
@@ -581,6 +586,30 @@ func (s *Server) refreshPayment(e *env, payID int64) {
 		p.Vals["state"] = mv.Vals["state"]
 	}
 	s.touch(e, pays, p)
+}
+
+// paymentMatched is account.payment.is_matched: its liquidity line has nothing left (matched with a bank statement
+// line, which the simulator has not), or it is on the journal's own account.
+func (s *Server) paymentMatched(payID int64) bool {
+	p := s.models["account.payment"].recs[payID]
+	if p == nil {
+		return false
+	}
+	if dec(asFloat(p.Vals["amount"])).IsZero() {
+		return true
+	}
+	liquidity := s.paymentLiquidityAccount(p)
+	if j := s.models["account.journal"].recs[asInt(p.Vals["journal_id"])]; j != nil && asInt(j.Vals["default_account_id"]) == liquidity {
+		return true
+	}
+	for _, l := range s.moveLines(asInt(p.Vals["move_id"])) {
+		if asInt(l.Vals["account_id"]) == liquidity {
+			if bal, _ := s.residuals(l); !bal.IsZero() {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // paymentLiquidityAccount is the account of a payment's liquidity line: the company's outstanding receipts or

@@ -24,6 +24,9 @@ type Options struct {
 	Password string // default "admin"
 	APIKey   string // default DefaultAPIKey; works wherever the password works
 	Seed     bool   // seed the demo companies, partners, accounting setup and invoices
+	// AccountingApp simulates Odoo Enterprise's Accounting app (account_accountant): an invoice paid by payments
+	// not yet matched with a bank statement is in_payment, not paid. Community (the default) never says in_payment.
+	AccountingApp bool
 	Latency  time.Duration
 	Now      func() time.Time
 	// WebhookClient sends automation webhooks; default an http.Client with a 1 s timeout.
