@@ -27,8 +27,8 @@ type Options struct {
 	// AccountingApp simulates Odoo Enterprise's Accounting app (account_accountant): an invoice paid by payments
 	// not yet matched with a bank statement is in_payment, not paid. Community (the default) never says in_payment.
 	AccountingApp bool
-	Latency  time.Duration
-	Now      func() time.Time
+	Latency       time.Duration
+	Now           func() time.Time
 	// WebhookClient sends automation webhooks; default an http.Client with a 1 s timeout.
 	WebhookClient *http.Client
 }
