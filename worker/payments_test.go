@@ -12,6 +12,7 @@ import (
 
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
+	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
 )
@@ -100,6 +101,17 @@ func TestPaymentsMatchedInExactReachOdoo(t *testing.T) {
 		"bill":     s.postInvoice("in_invoice", supplier, 120, buy21, fmt.Sprintf("PAY-%d", time.Now().UnixNano()%100000)),
 		"billpart": s.postInvoice("in_invoice", supplier, 60, buy21, fmt.Sprintf("PAYP-%d", time.Now().UnixNano()%100000)),
 	}
+	// An invoice in dollars, paid in dollars.
+	usd, err := s.odoo.Create("account.move", map[string]any{"move_type": "out_invoice", "partner_id": customer, "journal_id": seeded.Journals["INVUS"],
+		"currency_id": seeded.Currencies["USD"], "invoice_date": time.Now().Format(time.DateOnly), "invoice_line_ids": []any{[]any{0, 0,
+			map[string]any{"name": "Export consulting", "quantity": 3, "price_unit": 99.99, "tax_ids": []any{[]any{6, 0, []any{sale21}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.odoo.Call("account.move", "action_post", []any{[]any{usd}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	moves["usd"] = usd
 	s.clock.Advance(2 * time.Second)
 	s.detect()
 	entry := map[string]string{}
@@ -150,6 +162,7 @@ func TestPaymentsMatchedInExactReachOdoo(t *testing.T) {
 	}
 	pay("undone", "")
 	pay("bill", "")
+	pay("usd", "200")
 	pull()
 	if err := s.exact.UndoMatch(s.div, entry["undone"]); err != nil {
 		t.Fatal(err)
@@ -172,7 +185,7 @@ func TestPaymentsMatchedInExactReachOdoo(t *testing.T) {
 		}
 	}
 	check("after the pulls")
-	wantStates := map[string]string{"full": "paid", "parts": "paid", "credit": "reversed", "bill": "paid", "undone": "not_paid", "open": "not_paid", "billpart": "partial"}
+	wantStates := map[string]string{"full": "paid", "parts": "paid", "credit": "reversed", "bill": "paid", "undone": "not_paid", "open": "not_paid", "billpart": "partial", "usd": "partial"}
 	oc := s.odooClient()
 	for k, want := range wantStates {
 		mps, err := oc.InvoicePayments(ctx, []int64{moves[k]})
@@ -184,9 +197,15 @@ func TestPaymentsMatchedInExactReachOdoo(t *testing.T) {
 		}
 	}
 	made := s.odooPaymentCount() - paymentsBefore
-	// full, parts ×2, undone (then cancelled), bill, billpart: six registrations; the credit note is a reconciliation.
-	if made != 6 {
-		t.Errorf("%d payments registered in Odoo, want 6", made)
+	// full, parts ×2, undone (then cancelled), bill, billpart, usd: seven registrations; the credit note is a
+	// reconciliation.
+	if made != 7 {
+		t.Errorf("%d payments registered in Odoo, want 7", made)
+	}
+	// The dollar payment was registered in dollars.
+	ps, err := s.odooClient().FindPayments(ctx, odoo.PaymentQuery{MoveID: usd})
+	if err != nil || len(ps) != 1 || ps[0].Currency.Name != "USD" || !ps[0].Amount.Equal(decimal.NewFromInt(200)) {
+		t.Errorf("payments of the USD invoice: %+v, %v; want one of 200 USD", ps, err)
 	}
 	for range 3 {
 		pull()
