@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
@@ -176,4 +178,66 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 	// The connector's own write-backs are no change: once Odoo's clock is past them, a detection starts nothing.
 	eventually(t, 30*time.Second, "the detector stops finding the synced invoices", func() bool { return len(detect().MoveIDs) == 0 })
 	t.Log("second detection: no invoice sync started")
+
+	// Payments the other way: in Exact one invoice paid in full, one in part, one paid and the match undone;
+	// after one pull the real Odoo's residuals equal Exact's open amounts (in the invoices' currency, USD).
+	var open []int64
+	for _, id := range res.MoveIDs {
+		if mv := byID[id]; mv.MoveType == odoo.MoveOutInvoice && mv.PaymentState == "not_paid" && results[id].err == nil && results[id].out.State == workflows.StateSynced {
+			open = append(open, id)
+		}
+	}
+	if len(open) < 3 {
+		t.Fatalf("%d open synced invoices in the real Odoo, want 3 to pay", len(open))
+	}
+	for _, j := range journals {
+		if j.Type == "bank" {
+			save(store.MapBankJournal, j.ID, j.Name, "20")
+			break
+		}
+	}
+	pull := func() {
+		t.Helper()
+		run, err := r.ts.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("pull-conformance-%d", time.Now().UnixNano()),
+			TaskQueue: workflows.TaskQueue}, workflows.PullPayments, workflows.PullInput{Connection: conn.Name, ConnectionID: conn.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pr workflows.PullResult
+		if err := run.Get(ctx, &pr); err != nil {
+			t.Fatalf("PullPayments: %v", err)
+		}
+		for _, id := range pr.MoveIDs {
+			var out workflows.PaymentResult
+			if err := r.ts.Client.GetWorkflow(ctx, workflows.PaymentWorkflowID(conn.Name, id), "").Get(ctx, &out); err != nil && slices.Contains(open[:3], id) {
+				t.Errorf("payment sync of %s: %v", byID[id].Name, err)
+			}
+		}
+	}
+	pull()
+	full, part, undone := open[0], open[1], open[2]
+	entryOf := func(id int64) string { return results[id].out.EntryID }
+	half := byID[part].AmountTotal.Div(decimal.NewFromInt(2)).Round(2)
+	for _, m := range []exacttest.Match{{EntryID: entryOf(full)}, {EntryID: entryOf(part), AmountFC: half}, {EntryID: entryOf(undone)}} {
+		if _, err := r.ex.ProcessBankStatement(r.div, time.Now(), []exacttest.Match{m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pull()
+	if err := r.ex.UndoMatch(r.div, entryOf(undone)); err != nil {
+		t.Fatal(err)
+	}
+	pull()
+	mps, err := oc.InvoicePayments(ctx, []int64{full, part, undone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]decimal.Decimal{full: decimal.Zero, part: byID[part].AmountTotal.Sub(half), undone: byID[undone].AmountTotal}
+	for _, mp := range mps {
+		if !mp.AmountResidual.Equal(want[mp.Move.ID]) {
+			t.Errorf("%s: residual in the real Odoo %s %s, Exact's open amount %s (payment state %s)", mp.Move.Name, mp.AmountResidual, mp.Currency.Name, want[mp.Move.ID], mp.PaymentState)
+		}
+	}
+	t.Logf("payments: %s paid in full, %s in part (%s of %s), %s paid and undone: the real Odoo's residuals equal Exact's open amounts",
+		byID[full].Name, byID[part].Name, half, byID[part].AmountTotal, byID[undone].Name)
 }
