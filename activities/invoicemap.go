@@ -831,7 +831,7 @@ func (m *invoiceMapper) analyticParts(l odoo.MoveLine) []analyticPart {
 	var parts []analyticPart
 	if sum.LessThanOrEqual(hundred) {
 		for _, s := range shares {
-			parts = addPart(parts, analyticPart{s.costCenter, s.costUnit, s.pct})
+			parts = addPart(parts, analyticPart(s))
 		}
 		if rest := hundred.Sub(sum); rest.IsPositive() {
 			parts = addPart(parts, analyticPart{pct: rest})

@@ -59,14 +59,13 @@ func (m *memLinks) DeleteLink(_ context.Context, conn int64, model string, id in
 // fakeExact holds the objects "in Exact"; failCreate makes the next create fail, after (lost answer) or before
 // (refused) Exact made the object.
 type fakeExact struct {
-	objects       map[string]exactObject // by natural key
-	creates       int
-	finds         int
-	loseAnswer    bool
-	refuse        bool
-	crashBefore   bool
-	nextID        int
-	naturalKeyGot string
+	objects     map[string]exactObject // by natural key
+	creates     int
+	finds       int
+	loseAnswer  bool
+	refuse      bool
+	crashBefore bool
+	nextID      int
 }
 
 var errLostAnswer = errors.New("connection reset by peer")
