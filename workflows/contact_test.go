@@ -22,7 +22,15 @@ func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	env.RegisterWorkflow(DetectContacts)
 	env.RegisterActivity(&activities.Contacts{})
 	env.RegisterActivity(&activities.Connections{})
+	env.RegisterActivity(&activities.Invoices{})
+	env.RegisterActivity(&activities.Payments{})
 	return env
+}
+
+// noInvoices makes the detector's invoice feed say the connection syncs no invoices.
+func noInvoices(env *testsuite.TestWorkflowEnvironment) {
+	var v *activities.Invoices
+	env.OnActivity(v.ChangedInvoices, mock.Anything, mock.Anything).Return(activities.ChangedInvoices{Off: true}, nil)
 }
 
 var in = ContactInput{Connection: "demo", ConnectionID: 1, Division: 1234567, PartnerID: 42}
@@ -204,6 +212,7 @@ func TestDetectContactsAdvancesTheCursorAfterStarting(t *testing.T) {
 		order = append(order, "cursor "+c.Cursors[0].Value)
 		return nil
 	})
+	noInvoices(env)
 	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1})
 	var got DetectResult
 	if err := env.GetWorkflowResult(&got); err != nil {
@@ -259,6 +268,7 @@ func TestDetectContactsSweepCarriesItsOwnCursors(t *testing.T) {
 		return pages[len(inputs)-1], nil
 	})
 	env.OnActivity(a.EnqueueContactSyncs, mock.Anything, mock.Anything).Return(nil)
+	noInvoices(env)
 	env.ExecuteWorkflow(DetectContacts, DetectInput{Connection: "demo", ConnectionID: 1, FromStart: true})
 	var got DetectResult
 	if err := env.GetWorkflowResult(&got); err != nil {
