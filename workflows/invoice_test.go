@@ -104,7 +104,10 @@ func TestPullPaymentsAdvancesTheCursorsAfterStarting(t *testing.T) {
 	env.OnActivity(p.PullPaymentTerms, mock.Anything, mock.Anything).Return(activities.PullResult{MoveIDs: []int64{7, 8}, Terms: 3,
 		TermsCursor: "900", DeletedCursor: "12"}, nil)
 	env.OnActivity(p.EnqueuePaymentSyncs, mock.Anything, activities.EnqueueInvoicesInput{ConnectionID: 1, MoveIDs: []int64{7, 8}}).
-		Return(func(context.Context, activities.EnqueueInvoicesInput) error { order = append(order, "enqueue"); return nil })
+		Return(func(context.Context, activities.EnqueueInvoicesInput) error {
+			order = append(order, "enqueue")
+			return nil
+		})
 	env.OnActivity(p.SavePullCursors, mock.Anything, activities.PullCursors{ConnectionID: 1, Terms: "900", Deleted: "12"}).
 		Return(func(context.Context, activities.PullCursors) error { order = append(order, "cursors"); return nil })
 	env.ExecuteWorkflow(PullPayments, PullInput{Connection: "demo", ConnectionID: 1})
