@@ -13,6 +13,7 @@ import (
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/clients/odoo/odootest"
 	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
 )
@@ -230,4 +231,143 @@ func (s *stack) odooPaymentCount() int64 {
 		s.t.Fatal(err)
 	}
 	return n.(int64)
+}
+
+// The volume: 50 invoices and bills synced; in Exact 30 paid in full, 10 in two parts, 5 matched against
+// credit notes, 3 paid and the match undone; with 10 % of Odoo's write answers lost after the commit. After the
+// pulls every invoice's residual equals Exact's open amount, each Exact payment is one Odoo payment, and three more
+// pulls change nothing.
+func TestFiftyInvoicesPaymentsAgreeWithExact(t *testing.T) {
+	s := newStack(t)
+	s.mapInvoices()
+	ctx := context.Background()
+	seeded := s.odoo.Seeded()
+	if err := s.st.SaveMapping(ctx, s.conn.ID, store.Mapping{Kind: store.MapBankJournal, OdooID: seeded.Journals["BNK1"], ExactCode: "20"}); err != nil {
+		t.Fatal(err)
+	}
+	customer, supplier := seeded.Partners["Bakkerij De Gouden Korst"], seeded.Partners["Groothandel Jansen B.V."]
+	sale21, buy21 := seeded.Taxes["sale 21%"], seeded.Taxes["purchase 21%"]
+	type move struct {
+		id    int64
+		plan  string // full, parts, credit, refund, undone, open
+		entry string
+	}
+	var moves []*move
+	add := func(plan string, n int) {
+		for i := range n {
+			var id int64
+			switch {
+			case plan == "refund":
+				id = s.postInvoice("out_refund", customer, 40, sale21, "")
+			case i%3 == 2 && plan != "credit":
+				id = s.postInvoice("in_invoice", supplier, float64(50+i), buy21, fmt.Sprintf("%s-%d-%d", plan, i, time.Now().UnixNano()%1000000))
+			default:
+				id = s.postInvoice("out_invoice", customer, float64(40+i)+0.37, sale21, "")
+			}
+			moves = append(moves, &move{id: id, plan: plan})
+		}
+	}
+	add("full", 30)
+	add("parts", 10)
+	add("credit", 5)
+	add("refund", 5)
+	add("undone", 3)
+	add("open", 2)
+	s.clock.Advance(2 * time.Second)
+	s.detect()
+	for _, m := range moves {
+		r, err := s.waitInvoice(m.id)
+		if err != nil || r.EntryID == "" {
+			t.Fatalf("invoice sync of %d: %+v, %v", m.id, r, err)
+		}
+		m.entry = r.EntryID
+	}
+	ours := map[int64]bool{}
+	for _, m := range moves {
+		ours[m.id] = true
+	}
+	pull := func() {
+		t.Helper()
+		_, failed := s.pull()
+		for id, err := range failed {
+			if ours[id] {
+				t.Errorf("payment sync of move %d: %v", id, err)
+			}
+		}
+	}
+	pull()
+	before := s.odooPaymentCount()
+	s.odoo.SetFaults(odootest.Faults{DropWriteAnswers: 0.10, Seed: 3})
+	day := time.Now()
+	var credits, refunds []*move
+	exactPayments := 0
+	for _, m := range moves {
+		switch m.plan {
+		case "full", "undone":
+			if _, err := s.exact.ProcessBankStatement(s.div, day, []exacttest.Match{{EntryID: m.entry}}); err != nil {
+				t.Fatal(err)
+			}
+			exactPayments++
+		case "parts":
+			if _, err := s.exact.ProcessBankStatement(s.div, day, []exacttest.Match{{EntryID: m.entry, AmountFC: decimal.NewFromInt(20)}}); err != nil {
+				t.Fatal(err)
+			}
+			exactPayments++
+		case "credit":
+			credits = append(credits, m)
+		case "refund":
+			refunds = append(refunds, m)
+		}
+	}
+	for i := range credits {
+		if _, err := s.exact.MatchCreditNote(s.div, credits[i].entry, refunds[i].entry); err != nil {
+			t.Fatalf("match credit note %d: %v", i, err)
+		}
+	}
+	pull()
+	for _, m := range moves {
+		switch m.plan {
+		case "undone":
+			if err := s.exact.UndoMatch(s.div, m.entry); err != nil {
+				t.Fatal(err)
+			}
+		case "parts":
+			if _, err := s.exact.ProcessBankStatement(s.div, day, []exacttest.Match{{EntryID: m.entry}}); err != nil {
+				t.Fatal(err)
+			}
+			exactPayments++
+		}
+	}
+	pull()
+	s.odoo.SetFaults(odootest.Faults{})
+	if n := s.odoo.Calls().Dropped; n == 0 {
+		t.Error("no Odoo write answer was lost: the fault was not exercised")
+	} else {
+		t.Logf("%d Odoo write answers lost after the commit", n)
+	}
+	oc := s.odooClient()
+	check := func(when string) {
+		t.Helper()
+		for _, m := range moves {
+			mps, err := oc.InvoicePayments(ctx, []int64{m.id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := mps[0].AmountResidual, s.exactOpen(m.entry); !got.Equal(want) {
+				t.Errorf("%s: %s %s: Odoo residual %s, Exact open %s", when, m.plan, mps[0].Move.Name, got, want)
+			}
+		}
+	}
+	check("after the pulls")
+	// One Odoo payment per Exact payment (the undone ones' payments made, then cancelled: still counted).
+	if made := s.odooPaymentCount() - before; made != int64(exactPayments) {
+		t.Errorf("%d payments in Odoo for %d Exact payments, want one each", made, exactPayments)
+	}
+	for range 3 {
+		pull()
+	}
+	if made := s.odooPaymentCount() - before; made != int64(exactPayments) {
+		t.Errorf("after three more pulls %d payments in Odoo for %d Exact payments", made, exactPayments)
+	}
+	check("after three more pulls")
 }

@@ -38,13 +38,18 @@ type Faults struct {
 	Fault5xx float64       // probability (0..1) of answering 503 Service Unavailable
 	Down     bool          // close every connection without answering
 	Latency  time.Duration // extra latency per request
-	Seed     int64         // seed of the random source for Fault5xx
+	Seed     int64         // seed of the random source for Fault5xx and DropWriteAnswers
+	// DropWriteAnswers is the probability (0..1) that a write (create, write, unlink, copy, reconcile, action_…,
+	// button_…) over XML-RPC is done and committed, and then its answer lost: the connection closes without one.
+	DropWriteAnswers float64
 }
 
 // Counters count the calls the server answered.
 type Counters struct {
 	Total    int
 	ByMethod map[string]int // "res.partner.search_read", "common.version", "common.authenticate", …
+	// Dropped counts the committed writes whose answer was lost (Faults.DropWriteAnswers).
+	Dropped int
 }
 
 // Server is a simulated Odoo server.
@@ -165,7 +170,7 @@ func (s *Server) SetFaults(f Faults) {
 func (s *Server) Calls() Counters {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := Counters{Total: s.calls.Total, ByMethod: make(map[string]int, len(s.calls.ByMethod))}
+	c := Counters{Total: s.calls.Total, ByMethod: make(map[string]int, len(s.calls.ByMethod)), Dropped: s.calls.Dropped}
 	for k, v := range s.calls.ByMethod {
 		c.ByMethod[k] = v
 	}
@@ -267,6 +272,14 @@ func (s *Server) serveXMLRPC(service string) http.HandlerFunc {
 			return
 		}
 		res, oerr := s.dispatchXMLRPC(service, call)
+		if service == "object" && oerr == nil && s.dropWriteAnswer(call) {
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close() // committed; the answer is lost
+					return
+				}
+			}
+		}
 		if oerr == nil && res == nil {
 			// The method returned None: its transaction is committed, then Python's xmlrpc
 			// marshaller refuses the answer (Odoo runs it without allow_none).
@@ -629,4 +642,24 @@ func normalizeValue(v any) any {
 		return x.UTC().Format(dtLayout)
 	}
 	return fmt.Sprint(v)
+}
+
+// dropWriteAnswer decides whether the answer of this committed write is lost (Faults.DropWriteAnswers).
+func (s *Server) dropWriteAnswer(call *xmlrpcCall) bool {
+	if len(call.Params) < 5 {
+		return false
+	}
+	method, _ := call.Params[4].(string)
+	write := method == "create" || method == "write" || method == "unlink" || method == "copy" || method == "reconcile" ||
+		strings.HasPrefix(method, "action_") || strings.HasPrefix(method, "button_")
+	if !write {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	drop := s.faults.DropWriteAnswers > 0 && s.rnd.Float64() < s.faults.DropWriteAnswers
+	if drop {
+		s.calls.Dropped++
+	}
+	return drop
 }
