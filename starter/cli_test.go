@@ -286,7 +286,7 @@ func TestStatusNowAndHistoryAndResume(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("status: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{`connection "default"`, "waiting for a fix: 1 (partners and invoices whose latest sync failed: 1, paused: 0)",
+	for _, want := range []string{`connection "default"`, "waiting for a fix: 1 (partners, invoices and payments whose latest sync failed: 1, paused: 0)",
 		"contact/default/res.partner/12  failed  DataError", "starter retry --name default",
 		"history (every closed run Temporal keeps, retried ones too): 1 synced, 0 skipped, 3 failed, 0 paused"} {
 		if !strings.Contains(stdout, want) {

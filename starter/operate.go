@@ -232,7 +232,7 @@ func statusCmd(ctx context.Context, e *env, args []string) error {
 			e.printf("  invoices: not sent (starter invoices --from YYYY-MM-DD)\n")
 		}
 		e.printf("  now: %d syncing, %d retrying after a passing error\n", st.Now.Running, st.Now.Retrying)
-		e.printf("  waiting for a fix: %d (partners and invoices whose latest sync failed: %d, paused: %d)\n", len(st.WaitingForFix), st.Now.Failed, st.Now.Paused)
+		e.printf("  waiting for a fix: %d (partners, invoices and payments whose latest sync failed: %d, paused: %d)\n", len(st.WaitingForFix), st.Now.Failed, st.Now.Paused)
 		for _, f := range st.WaitingForFix {
 			e.printf("    %s  %s  %s\n", f.WorkflowID, f.State, f.Class)
 		}
@@ -298,11 +298,13 @@ func connectionState(ctx context.Context, e *env, c store.Connection) (connectio
 	if err != nil {
 		return st, err
 	}
-	failedInvoices, err := latestFailed(ctx, e, c.Name, activities.ModelMove)
-	if err != nil {
-		return st, err
+	for _, model := range []string{activities.ModelMove, modelPayment} {
+		more, err := latestFailed(ctx, e, c.Name, model)
+		if err != nil {
+			return st, err
+		}
+		failed = append(failed, more...)
 	}
-	failed = append(failed, failedInvoices...)
 	for _, f := range failed {
 		if f.State == workflows.StatePaused {
 			st.Now.Paused++
@@ -407,18 +409,23 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	e.printf("%d failed contact syncs started again\n", len(failed))
-	invoices, err := latestFailed(ctx, e, conn.Name, "account.move")
-	if err != nil {
-		return err
-	}
-	for _, f := range invoices {
-		if err := workflows.StartInvoiceSync(ctx, e.temporal, conn, f.PartnerID); err != nil {
+	for _, kind := range []struct {
+		model, what string
+		start       func(context.Context, client.Client, store.Connection, int64) error
+	}{{activities.ModelMove, "invoice", workflows.StartInvoiceSync}, {modelPayment, "payment", workflows.StartPaymentSync}} {
+		more, err := latestFailed(ctx, e, conn.Name, kind.model)
+		if err != nil {
 			return err
 		}
-		e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
-	}
-	if len(invoices) > 0 {
-		e.printf("%d failed invoice syncs started again\n", len(invoices))
+		for _, f := range more {
+			if err := kind.start(ctx, e.temporal, conn, f.PartnerID); err != nil {
+				return err
+			}
+			e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
+		}
+		if len(more) > 0 {
+			e.printf("%d failed %s syncs started again\n", len(more), kind.what)
+		}
 	}
 	return nil
 }
@@ -583,6 +590,9 @@ func linkCmd(ctx context.Context, e *env, args []string) error {
 	e.printf("Started its sync (%s): the partner's data now goes to that relation\n", workflows.ContactWorkflowID(conn.Name, *partner))
 	return nil
 }
+
+// modelPayment is the OdooModel search attribute of payment syncs (their OdooID is the invoice's).
+const modelPayment = "account.payment"
 
 // invoicesCmd turns the connection's invoice sync on from a date (or off): posted invoices, bills and credit notes
 // in the mapped journals, dated on or after it, go to Exact; the next detection sends the ones already posted.
