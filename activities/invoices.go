@@ -1094,31 +1094,7 @@ func (v *Invoices) reverseEntry(ctx context.Context, in ReverseInput) (ReverseRe
 
 // findOtherEntry looks up an entry by its natural key other than the one it reverses.
 func findOtherEntry(ctx context.Context, ec *exact.Client, div int, purchase bool, key entryIntent, except string) (exactObject, bool, error) {
-	filter := exact.And(exact.Eq("Journal", exact.String(key.Journal)), exact.Eq("YourRef", exact.String(key.YourRef)))
-	var found []exactObject
-	if purchase {
-		es, err := exact.Collect(ec.PurchaseEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Supplier", exact.Guid(key.Party))), Top: 10}))
-		if err != nil {
-			return exactObject{}, false, err
-		}
-		for _, e := range es {
-			found = append(found, exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)})
-		}
-	} else {
-		es, err := exact.Collect(ec.SalesEntries.List(ctx, div, &exact.ListOptions{Filter: exact.And(filter, exact.Eq("Customer", exact.Guid(key.Party))), Top: 10}))
-		if err != nil {
-			return exactObject{}, false, err
-		}
-		for _, e := range es {
-			found = append(found, exactObject{ID: e.EntryID, Code: fmt.Sprint(e.EntryNumber)})
-		}
-	}
-	for _, o := range found {
-		if o.ID != except {
-			return o, true, nil
-		}
-	}
-	return exactObject{}, false, nil
+	return findEntry(ctx, ec, div, purchase, key, map[string]bool{except: true})
 }
 
 // ---- write back ---------------------------------------------------------------------------------------------

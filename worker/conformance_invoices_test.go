@@ -89,19 +89,7 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 	}
 	startWorker(t, r.ts, r.dbURL, map[string]string{"EXACTSYNC_SECRET_KEY": r.key})
 
-	detect := func() workflows.DetectResult {
-		t.Helper()
-		run, err := r.ts.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("detect-conformance-%d", time.Now().UnixNano()),
-			TaskQueue: workflows.TaskQueue}, workflows.DetectContacts, workflows.DetectInput{Connection: conn.Name, ConnectionID: conn.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res workflows.DetectResult
-		if err := run.Get(ctx, &res); err != nil {
-			t.Fatalf("DetectContacts: %v", err)
-		}
-		return res
-	}
+	detect := func() workflows.DetectResult { return detectOnce(t, r.ts.Client, conn) }
 	res := detect()
 	if len(res.MoveIDs) == 0 {
 		t.Fatal("the detector found no invoice in the real Odoo")

@@ -86,19 +86,7 @@ func TestConformanceContactsOnRealOdoo(t *testing.T) {
 	}
 	t.Log("connect: the worker created x_exact_account_id and x_exact_account_code in the real Odoo")
 
-	detect := func() workflows.DetectResult {
-		t.Helper()
-		run, err := ts.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("detect-conformance-%d", time.Now().UnixNano()),
-			TaskQueue: workflows.TaskQueue}, workflows.DetectContacts, workflows.DetectInput{Connection: conn.Name, ConnectionID: conn.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res workflows.DetectResult
-		if err := run.Get(ctx, &res); err != nil {
-			t.Fatalf("DetectContacts: %v", err)
-		}
-		return res
-	}
+	detect := func() workflows.DetectResult { return detectOnce(t, ts.Client, conn) }
 	wait := func(id int64) (workflows.ContactResult, error) {
 		t.Helper()
 		var res workflows.ContactResult
@@ -313,4 +301,20 @@ func newRealStack(t *testing.T, cfg odoo.Config, oc *odoo.Client) *realStack {
 		t.Fatal(err)
 	}
 	return &realStack{ex: ex, div: div, ts: ts, st: st, conn: conn, key: key, dbURL: dbURL}
+}
+
+// detectOnce runs the connection's detector to its end.
+func detectOnce(t *testing.T, c client.Client, conn store.Connection) workflows.DetectResult {
+	t.Helper()
+	ctx := context.Background()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("detect-conformance-%d", time.Now().UnixNano()),
+		TaskQueue: workflows.TaskQueue}, workflows.DetectContacts, workflows.DetectInput{Connection: conn.Name, ConnectionID: conn.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.DetectResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatalf("DetectContacts: %v", err)
+	}
+	return res
 }

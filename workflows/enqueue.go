@@ -29,19 +29,24 @@ func ForceContactSync(ctx context.Context, c client.Client, conn store.Connectio
 	return startContactSync(ctx, c, conn, partnerID, true)
 }
 
-func startContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64, force bool) error {
-	opts := client.StartWorkflowOptions{
-		ID:                    ContactWorkflowID(conn.Name, partnerID),
+// syncOptions are the start options of one record's sync workflow: its ID, and the queue's search attributes.
+func syncOptions(id string, conn store.Connection, odooModel string, odooID int64) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                    id,
 		TaskQueue:             TaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			AttrConnection.ValueSet(conn.Name),
-			AttrOdooModel.ValueSet("res.partner"),
-			AttrOdooID.ValueSet(partnerID),
+			AttrOdooModel.ValueSet(odooModel),
+			AttrOdooID.ValueSet(odooID),
 			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
 			AttrSyncState.ValueSet(StateRunning),
 		),
 	}
+}
+
+func startContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64, force bool) error {
+	opts := syncOptions(ContactWorkflowID(conn.Name, partnerID), conn, "res.partner", partnerID)
 	in := ContactInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, PartnerID: partnerID, Force: force}
 	_, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalPartnerChanged, nil, opts, SyncContact, in)
 	if err != nil {
@@ -134,18 +139,7 @@ func ensureSchedule(ctx context.Context, c client.Client, id string, action *cli
 
 // StartPaymentSync starts the invoice's SyncPayment, or signals the running one.
 func StartPaymentSync(ctx context.Context, c client.Client, conn store.Connection, moveID int64) error {
-	opts := client.StartWorkflowOptions{
-		ID:                    PaymentWorkflowID(conn.Name, moveID),
-		TaskQueue:             TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrConnection.ValueSet(conn.Name),
-			AttrOdooModel.ValueSet("account.payment"),
-			AttrOdooID.ValueSet(moveID),
-			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
-			AttrSyncState.ValueSet(StateRunning),
-		),
-	}
+	opts := syncOptions(PaymentWorkflowID(conn.Name, moveID), conn, "account.payment", moveID)
 	in := PaymentInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, MoveID: moveID}
 	if _, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalPaymentChanged, nil, opts, SyncPayment, in); err != nil {
 		return fmt.Errorf("start %s: %w", opts.ID, err)
@@ -155,18 +149,7 @@ func StartPaymentSync(ctx context.Context, c client.Client, conn store.Connectio
 
 // StartInvoiceSync starts the move's SyncInvoice, or signals the running one.
 func StartInvoiceSync(ctx context.Context, c client.Client, conn store.Connection, moveID int64) error {
-	opts := client.StartWorkflowOptions{
-		ID:                    InvoiceWorkflowID(conn.Name, moveID),
-		TaskQueue:             TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrConnection.ValueSet(conn.Name),
-			AttrOdooModel.ValueSet("account.move"),
-			AttrOdooID.ValueSet(moveID),
-			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
-			AttrSyncState.ValueSet(StateRunning),
-		),
-	}
+	opts := syncOptions(InvoiceWorkflowID(conn.Name, moveID), conn, "account.move", moveID)
 	in := InvoiceInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, MoveID: moveID}
 	if _, err := c.SignalWithStartWorkflow(ctx, opts.ID, SignalMoveChanged, nil, opts, SyncInvoice, in); err != nil {
 		return fmt.Errorf("start %s: %w", opts.ID, err)
@@ -180,18 +163,7 @@ type ContactSyncs struct{ Client client.Client }
 // EnsureContactSync starts the partner's SyncContact unless one is running; a running one is not signalled (the
 // invoice only waits for it).
 func (s ContactSyncs) EnsureContactSync(ctx context.Context, conn store.Connection, partnerID int64) error {
-	opts := client.StartWorkflowOptions{
-		ID:                    ContactWorkflowID(conn.Name, partnerID),
-		TaskQueue:             TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrConnection.ValueSet(conn.Name),
-			AttrOdooModel.ValueSet("res.partner"),
-			AttrOdooID.ValueSet(partnerID),
-			AttrExactDivision.ValueSet(int64(conn.ExactDivision)),
-			AttrSyncState.ValueSet(StateRunning),
-		),
-	}
+	opts := syncOptions(ContactWorkflowID(conn.Name, partnerID), conn, "res.partner", partnerID)
 	in := ContactInput{Connection: conn.Name, ConnectionID: conn.ID, Division: conn.ExactDivision, PartnerID: partnerID}
 	_, err := s.Client.ExecuteWorkflow(ctx, opts, SyncContact, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
