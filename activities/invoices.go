@@ -313,6 +313,8 @@ type PartnerInput struct {
 	ConnectionID int64
 	PartnerID    int64
 	MoveName     string
+	// Purchase: the move is a bill (the account must be a supplier); else a customer.
+	Purchase bool `json:",omitempty"`
 }
 
 // PartnerAccount is the partner's Exact account.
@@ -335,7 +337,7 @@ func (v *Invoices) EnsureInvoicePartner(ctx context.Context, in PartnerInput) (P
 	}
 	link, err := c.Store.Link(ctx, conn.ID, ModelPartner, in.PartnerID)
 	if err == nil && link.ExactID != "" {
-		return PartnerAccount{ExactID: link.ExactID, ExactCode: link.ExactCode}, nil
+		return PartnerAccount{ExactID: link.ExactID, ExactCode: link.ExactCode}, v.ensureRole(ctx, conn, link, in.Purchase)
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return PartnerAccount{}, err
@@ -368,7 +370,7 @@ func (v *Invoices) EnsureInvoicePartner(ctx context.Context, in PartnerInput) (P
 	case "completed":
 		// It may have linked the partner after the read above.
 		if link, err := c.Store.Link(ctx, conn.ID, ModelPartner, in.PartnerID); err == nil && link.ExactID != "" {
-			return PartnerAccount{ExactID: link.ExactID, ExactCode: link.ExactCode, Synced: true}, nil
+			return PartnerAccount{ExactID: link.ExactID, ExactCode: link.ExactCode, Synced: true}, v.ensureRole(ctx, conn, link, in.Purchase)
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return PartnerAccount{}, err
 		}
@@ -384,6 +386,43 @@ func (v *Invoices) EnsureInvoicePartner(ctx context.Context, in PartnerInput) (P
 		}
 	}
 	return PartnerAccount{}, pending
+}
+
+// ensureRole makes the partner's Exact account a customer (Status C) for a sales entry, or a supplier for a purchase
+// entry, when what the connector last sent it says it is not: Exact refuses an entry of a relation in another role
+// ("Relatie … is geen klant"), and Odoo gives a partner its role (customer_rank, supplier_rank) only when its first
+// invoice is posted, which its contact sync may not have sent yet. One PUT, only then; the link remembers it.
+func (v *Invoices) ensureRole(ctx context.Context, conn store.Connection, link store.Link, purchase bool) error {
+	var sent map[string]any
+	if len(link.Payload) > 0 {
+		if err := json.Unmarshal(link.Payload, &sent); err != nil {
+			return fmt.Errorf("the account link of partner %d: %w", link.OdooID, err)
+		}
+	}
+	field, value := "Status", any("C")
+	if purchase {
+		field, value = "IsSupplier", any(true)
+	}
+	if sent != nil && sent[field] == value {
+		return nil
+	}
+	ec, err := v.Contacts.Clients.Exact(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if err := ec.Accounts.Update(ctx, conn.ExactDivision, link.ExactID, exact.Fields{field: value}); err != nil {
+		return fmt.Errorf("make Exact account %s a %s: %w", link.ExactCode, map[bool]string{true: "supplier", false: "customer"}[purchase], err)
+	}
+	if sent == nil {
+		sent = map[string]any{}
+	}
+	sent[field] = value
+	raw, err := json.Marshal(sent)
+	if err != nil {
+		return err
+	}
+	link.Payload = raw
+	return v.Contacts.Store.SaveLink(ctx, link)
 }
 
 // ---- map ----------------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ func (f *fakeContactSyncs) ContactSyncOutcome(_ context.Context, _ store.Connect
 	}
 	if f.ends == "completed" {
 		f.store.mu.Lock()
-		f.store.links[partnerID] = store.Link{ExactID: "acc-1", ExactCode: "C1"}
+		f.store.links[partnerID] = store.Link{ExactID: "acc-1", ExactCode: "C1", Payload: []byte(`{"Status": "C"}`)}
 		f.store.mu.Unlock()
 	}
 	return f.ends, f.message, nil
@@ -101,7 +101,7 @@ func TestEnsureInvoicePartnerWaitsForTheContactSync(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := &fakeSyncStore{links: map[int64]store.Link{}}
 			if tt.linked {
-				st.links[42] = store.Link{ExactID: "acc-1", ExactCode: "C1"}
+				st.links[42] = store.Link{ExactID: "acc-1", ExactCode: "C1", Payload: []byte(`{"Status": "C"}`)}
 			}
 			ends := tt.ends
 			if ends == "completed-unlinked" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/odoo"
@@ -17,7 +18,12 @@ import (
 const (
 	TermsCursor        = "exact.payment_terms"
 	DeletedTermsCursor = "exact.deleted_terms"
+	// DeletedReadAt is when sync/Deleted was last read (RFC 3339).
+	DeletedReadAt = "exact.deleted_terms.read_at"
 )
+
+// DeletedReadEvery is how often a quiet payment pull reads sync/Deleted anyway.
+const DeletedReadEvery = time.Hour
 
 // PaymentStarter starts (or signals) the payment sync workflow of one invoice or bill.
 type PaymentStarter interface {
@@ -53,12 +59,14 @@ type PullResult struct {
 	Terms, Deleted int
 	TermsCursor    string
 	DeletedCursor  string
-	Off            bool // no invoice was sent yet: nothing to pull
+	DeletedReadAt  string `json:",omitempty"` // set when this pull read sync/Deleted
+	Off            bool   // no invoice was sent yet: nothing to pull
 }
 
 // PullPaymentTerms reads what changed in Exact's payment terms since the stored cursors (sync/Cashflow/PaymentTerms
-// and the terms in sync/Deleted: two calls when fewer than 1,000 changed), keeps them in the mirror, and returns
-// the invoices and bills the connector posted whose terms changed. A quiet interval costs those two calls.
+// and the terms in sync/Deleted, see below), keeps them in the mirror, and returns the invoices and bills the
+// connector posted whose terms changed. A quiet interval costs one call; one with changes two (while fewer than
+// 1,000 changed).
 func (p *Payments) PullPaymentTerms(ctx context.Context, in PullInput) (PullResult, error) {
 	res, err := p.pull(ctx, in)
 	return res, Classify(err)
@@ -113,6 +121,20 @@ func (p *Payments) pull(ctx context.Context, in PullInput) (PullResult, error) {
 	if err := p.Store.SaveTerms(ctx, conn.ID, batch); err != nil {
 		return PullResult{}, err
 	}
+	res.Terms = len(batch)
+	// sync/Deleted is read when terms changed (an undone match deletes terms and opens a new one, so the terms feed
+	// names the entry and the deletions must be applied with it) and at least once an hour (a deletion alone, such
+	// as an entry deleted in Exact): a quiet pull costs one call.
+	lastRead, err := c.Store.Cursor(ctx, conn.ID, DeletedReadAt)
+	if err != nil {
+		return PullResult{}, err
+	}
+	readAt, _ := time.Parse(time.RFC3339, lastRead)
+	if len(batch) == 0 && time.Since(readAt) < DeletedReadEvery {
+		res.TermsCursor = strconv.FormatInt(termsSince, 10)
+		return res, nil
+	}
+	res.DeletedReadAt = time.Now().UTC().Format(time.RFC3339)
 	var gone []string
 	for d, err := range ec.Deleted.Since(ctx, conn.ExactDivision, deletedSince) {
 		if err != nil {
@@ -134,7 +156,7 @@ func (p *Payments) pull(ctx context.Context, in PullInput) (PullResult, error) {
 			entries[t.EntryID] = true
 		}
 	}
-	res.Terms, res.Deleted = len(batch), len(gone)
+	res.Deleted = len(gone)
 	res.TermsCursor, res.DeletedCursor = strconv.FormatInt(termsSince, 10), strconv.FormatInt(deletedSince, 10)
 	// Only the entries the connector posted: an entry (or a credit note's) links back to its Odoo move.
 	seen := map[int64]bool{}
@@ -179,13 +201,20 @@ func (p *Payments) SavePullCursors(ctx context.Context, in PullCursors) error {
 	if err := st.SetCursor(ctx, in.ConnectionID, TermsCursor, in.Terms); err != nil {
 		return err
 	}
-	return st.SetCursor(ctx, in.ConnectionID, DeletedTermsCursor, in.Deleted)
+	if err := st.SetCursor(ctx, in.ConnectionID, DeletedTermsCursor, in.Deleted); err != nil {
+		return err
+	}
+	if in.DeletedReadAt == "" {
+		return nil
+	}
+	return st.SetCursor(ctx, in.ConnectionID, DeletedReadAt, in.DeletedReadAt)
 }
 
 // PullCursors are the pull's cursors to store.
 type PullCursors struct {
 	ConnectionID   int64
 	Terms, Deleted string
+	DeletedReadAt  string `json:",omitempty"`
 }
 
 // PaymentPlan is what Exact concludes about an invoice's entry and what Odoo must do to agree.

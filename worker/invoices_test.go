@@ -249,7 +249,7 @@ func TestNewInvoiceCostsThreeExactCalls(t *testing.T) {
 		}
 	}
 	seeded := s.odoo.Seeded()
-	partner := s.postedDemoMoves()[0].CommercialPartner.ID
+	partner := seeded.Partners["Bakkerij De Gouden Korst"] // a customer, in Exact since the demo invoices
 	id, err := s.odoo.Create("account.move", map[string]any{"move_type": "out_invoice", "partner_id": partner,
 		"invoice_date": time.Now().Format(time.DateOnly), "invoice_line_ids": []any{[]any{0, 0, map[string]any{
 			"name": "Extra werk", "quantity": 3, "price_unit": 33.33, "tax_ids": []any{[]any{6, 0, []any{seeded.Taxes["sale 21%"]}}}}}}})
@@ -301,7 +301,7 @@ func TestUnmappedTaxFailsWithTheCommandThenPosts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	partner := s.postedDemoMoves()[0].CommercialPartner.ID
+	partner := seeded.Partners["Bakkerij De Gouden Korst"]
 	id, err := s.odoo.Create("account.move", map[string]any{"move_type": "out_invoice", "partner_id": partner, "journal_id": seeded.Journals["INV"],
 		"invoice_date": time.Now().Format(time.DateOnly), "invoice_line_ids": []any{[]any{0, 0, map[string]any{
 			"name": "Speciaal tarief", "quantity": 1, "price_unit": 100, "tax_ids": []any{[]any{6, 0, []any{tax}}}}}}})
@@ -353,7 +353,7 @@ func TestInvoiceChangedAfterPostingAndCancelled(t *testing.T) {
 	s.mapInvoices()
 	ctx := context.Background()
 	seeded := s.odoo.Seeded()
-	partner := s.postedDemoMoves()[0].CommercialPartner.ID
+	partner := seeded.Partners["Bakkerij De Gouden Korst"]
 	id, err := s.odoo.Create("account.move", map[string]any{"move_type": "out_invoice", "partner_id": partner, "journal_id": seeded.Journals["INV"],
 		"invoice_date": time.Now().Format(time.DateOnly), "invoice_line_ids": []any{
 			[]any{0, 0, map[string]any{"name": "Advies", "quantity": 2, "price_unit": 100, "tax_ids": []any{[]any{6, 0, []any{seeded.Taxes["sale 21%"]}}}}},
@@ -486,4 +486,56 @@ func TestInvoiceChangedAfterPostingAndCancelled(t *testing.T) {
 	if again.State != workflows.StateSkipped || !strings.Contains(again.Reason, "was reversed") {
 		t.Errorf("cancelled again: %+v, want skipped (reversed already)", again)
 	}
+}
+
+// A supplier in Exact who gets a sales invoice is made a customer first (Exact refuses a sales entry of a relation
+// that is not one: "Relatie … is geen klant"), with one PUT; a second invoice needs none.
+func TestSupplierGetsASalesInvoice(t *testing.T) {
+	s := newStack(t)
+	s.mapInvoices()
+	seeded := s.odoo.Seeded()
+	supplier := seeded.Partners["Groothandel Jansen B.V."]
+	s.settle([]int64{supplier})
+	link, err := s.st.Link(context.Background(), s.conn.ID, activities.ModelPartner, supplier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := accountByIDIn(s, link.ExactID); acc == nil || acc["Status"] == "C" {
+		t.Fatalf("the supplier's Exact account %v, want one that is not a customer", acc)
+	}
+	post := func() int64 {
+		t.Helper()
+		id := s.postInvoice("out_invoice", supplier, 75, seeded.Taxes["sale 21%"], "")
+		if err := workflows.StartInvoiceSync(context.Background(), s.ts.Client, s.conn, id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	s.exact.ResetCalls()
+	r, err := s.waitInvoice(post())
+	if err != nil || r.Action != activities.EntryCreated {
+		t.Fatalf("a sales invoice of a supplier: %+v, %v", r, err)
+	}
+	if acc := accountByIDIn(s, link.ExactID); acc["Status"] != "C" || acc["IsSupplier"] != true {
+		t.Errorf("the account after the invoice: Status %v, IsSupplier %v; want a customer that is still a supplier", acc["Status"], acc["IsSupplier"])
+	}
+	if n := s.writes("crm/Accounts"); n != 1 {
+		t.Errorf("%d account writes, want the one PUT that made it a customer", n)
+	}
+	s.exact.ResetCalls()
+	if r, err := s.waitInvoice(post()); err != nil || r.Action != activities.EntryCreated {
+		t.Fatalf("a second sales invoice: %+v, %v", r, err)
+	}
+	if n := s.writes("crm/Accounts"); n != 0 {
+		t.Errorf("the second invoice wrote the account %d times, want 0", n)
+	}
+}
+
+func accountByIDIn(s *stack, id string) map[string]any {
+	for _, a := range s.exact.Entities(s.div, "crm/Accounts") {
+		if a["ID"] == id {
+			return a
+		}
+	}
+	return nil
 }

@@ -103,7 +103,7 @@ func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, erro
 
 	var partner activities.PartnerAccount
 	if err := workflow.ExecuteActivity(awaitPartner(ctx), a.EnsureInvoicePartner, activities.PartnerInput{
-		ConnectionID: in.ConnectionID, PartnerID: fetched.PartnerID, MoveName: mv.Name}).Get(ctx, &partner); err != nil {
+		ConnectionID: in.ConnectionID, PartnerID: fetched.PartnerID, MoveName: mv.Name, Purchase: mv.IsBill()}).Get(ctx, &partner); err != nil {
 		return res, err
 	}
 

@@ -44,7 +44,7 @@ func PullPayments(ctx workflow.Context, in PullInput) (PullResult, error) {
 		}
 	}
 	err := workflow.ExecuteActivity(quick(ctx), a.SavePullCursors, activities.PullCursors{ConnectionID: in.ConnectionID,
-		Terms: page.TermsCursor, Deleted: page.DeletedCursor}).Get(ctx, nil)
+		Terms: page.TermsCursor, Deleted: page.DeletedCursor, DeletedReadAt: page.DeletedReadAt}).Get(ctx, nil)
 	workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"connection": in.Connection}).
 		Gauge(MetricPullLastSuccess).Update(float64(workflow.Now(ctx).Unix()))
 	return res, err
