@@ -229,7 +229,7 @@ func (v *Invoices) FetchInvoice(ctx context.Context, in InvoiceRef) (FetchedInvo
 	if err != nil {
 		return FetchedInvoice{}, Classify(err)
 	}
-	batch, err := oc.MovesWithFields(ctx, []int64{in.MoveID}, FieldEntryID, FieldEntryNumber, FieldDocumentID)
+	batch, err := oc.MovesOnly(ctx, []int64{in.MoveID}, FieldEntryID, FieldEntryNumber, FieldDocumentID)
 	if err != nil {
 		return FetchedInvoice{}, Classify(err)
 	}

@@ -195,7 +195,7 @@ func (c *Client) PostedMoves(ctx context.Context, f MoveFilter, limit int) (*Mov
 	if err != nil {
 		return nil, err
 	}
-	batch, err := c.completeMoves(ctx, recs)
+	batch, err := c.completeMoves(ctx, recs, true)
 	if err != nil {
 		return nil, err
 	}
@@ -216,12 +216,22 @@ func (c *Client) Moves(ctx context.Context, ids []int64) (*MoveBatch, error) {
 // x_exact_entry_id written back by the connector) into Move.Record; fields the
 // server lacks are left out.
 func (c *Client) MovesWithFields(ctx context.Context, ids []int64, extraFields ...string) (*MoveBatch, error) {
+	return c.movesByID(ctx, ids, true, extraFields)
+}
+
+// MovesOnly is MovesWithFields without the partners (Partners stays empty): two calls, the moves and their lines,
+// for a caller that has the partners already (the invoice sync links them through the contact sync).
+func (c *Client) MovesOnly(ctx context.Context, ids []int64, extraFields ...string) (*MoveBatch, error) {
+	return c.movesByID(ctx, ids, false, extraFields)
+}
+
+func (c *Client) movesByID(ctx context.Context, ids []int64, withPartners bool, extraFields []string) (*MoveBatch, error) {
 	ids = uniq(ids)
 	recs, err := c.readAll(ctx, "account.move", "moves", ids, append(append([]string{}, moveFields...), extraFields...))
 	if err != nil {
 		return nil, err
 	}
-	batch, err := c.completeMoves(ctx, recs)
+	batch, err := c.completeMoves(ctx, recs, withPartners)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +257,7 @@ func (c *Client) MovesChangedSince(ctx context.Context, f MoveFilter, limit int)
 
 // completeMoves decodes move records and adds their lines (one call) and
 // partners (Partners' calls).
-func (c *Client) completeMoves(ctx context.Context, recs []Record) (*MoveBatch, error) {
+func (c *Client) completeMoves(ctx context.Context, recs []Record, withPartners bool) (*MoveBatch, error) {
 	batch := &MoveBatch{Partners: map[int64]Partner{}}
 	if len(recs) == 0 {
 		return batch, nil
@@ -298,6 +308,10 @@ func (c *Client) completeMoves(ctx context.Context, recs []Record) (*MoveBatch, 
 			moves[i].InvoiceLines = append(moves[i].InvoiceLines, l)
 		}
 	}
+	batch.Moves = moves
+	if !withPartners {
+		return batch, nil
+	}
 	partners, err := c.Partners(ctx, uniq(partnerIDs))
 	if err != nil {
 		return nil, err
@@ -305,7 +319,6 @@ func (c *Client) completeMoves(ctx context.Context, recs []Record) (*MoveBatch, 
 	for _, p := range partners {
 		batch.Partners[p.ID] = p
 	}
-	batch.Moves = moves
 	return batch, nil
 }
 

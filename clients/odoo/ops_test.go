@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -1215,5 +1216,29 @@ func TestWebhookRuleFiresOnAnyField(t *testing.T) {
 				t.Error("an e-mail edit sent no notification")
 			}
 		})
+	}
+}
+
+// MovesOnly reads the moves and their lines in two calls, without the partners MovesWithFields adds.
+func TestMovesOnlyReadsNoPartners(t *testing.T) {
+	s := odootest.NewServer(t)
+	c := dial(t, s, "xmlrpc", s.CompanyID())
+	id := s.Seeded().Moves["INV/2026/00001"]
+	s.ResetCalls()
+	batch, err := c.MovesOnly(ctx, []int64{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batch.Moves) != 1 || len(batch.Moves[0].InvoiceLines) == 0 || len(batch.Partners) != 0 {
+		t.Fatalf("MovesOnly = %d moves, %d partners", len(batch.Moves), len(batch.Partners))
+	}
+	for method := range s.Calls().ByMethod {
+		if strings.HasPrefix(method, "res.partner") || strings.HasPrefix(method, "res.bank") {
+			t.Errorf("MovesOnly called %s", method)
+		}
+	}
+	full, err := c.MovesWithFields(ctx, []int64{id})
+	if err != nil || len(full.Partners) == 0 || !full.Moves[0].AmountTotal.Equal(batch.Moves[0].AmountTotal) {
+		t.Errorf("MovesWithFields: %v, %d partners; want the same move with its partners", err, len(full.Partners))
 	}
 }
