@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/odoo"
 	"github.com/exactsync/exactsync/store"
@@ -312,10 +314,27 @@ func (p *Payments) plan(ctx context.Context, in InvoiceRef) (PaymentPlan, error)
 			posted[pay.ID] = !pay.Cancelled()
 		}
 	}
+	reconciledWith := map[int64]bool{} // the moves Odoo shows reconciled with this one
+	for _, r := range mp.Reconciled {
+		reconciledWith[r.CounterpartMove.ID] = true
+	}
 	for _, d := range done {
 		switch {
 		case d.Kind == store.PaymentKindPayment && d.State == store.PaymentDone && posted[d.PaymentID]:
 			o.Payments[d.Key] = ConnectorPayment{PaymentID: d.PaymentID, Amount: d.Amount}
+		case d.Kind == store.PaymentKindReconcile && d.State == store.PaymentPending:
+			// The credit note's own sync is reconciling it (the invoice's and the credit note's syncs both ask for
+			// it): decide once Odoo shows it, or that sync gave up.
+			term, credit, _ := strings.Cut(d.Key, " ")
+			other, err := p.moveOf(ctx, conn.ID, credit)
+			if err != nil {
+				return plan, err
+			}
+			if !reconciledWith[other] {
+				return plan, temporal.NewApplicationErrorWithOptions(fmt.Sprintf("move %d: a reconciliation with move %d is in progress", in.MoveID, other),
+					ErrTypeTransient, temporal.ApplicationErrorOptions{NextRetryDelay: 5 * time.Second})
+			}
+			o.Reconciled = append(o.Reconciled, ConnectorReconcile{TermID: term, InvoiceEntryID: entry.ExactID, CreditEntryID: credit, Amount: d.Amount})
 		case d.Kind == store.PaymentKindReconcile && d.State == store.PaymentDone:
 			term, credit, _ := strings.Cut(d.Key, " ")
 			o.Reconciled = append(o.Reconciled, ConnectorReconcile{TermID: term, InvoiceEntryID: entry.ExactID, CreditEntryID: credit, Amount: d.Amount})
@@ -393,15 +412,29 @@ func (p *Payments) apply(ctx context.Context, in ApplyInput) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if err := oc.ReconcileCreditNote(ctx, invoice, credit); err != nil {
+		// Recorded on the invoice (its plan lists it) and on the credit note (its own plan asks for it too), pending
+		// first: the other move's sync waits while it is, rather than take the reconciled amount for a hand-made one.
+		save := func(state string) error {
+			for _, move := range []int64{invoice, credit} {
+				if err := p.Store.SaveOdooPayment(ctx, conn.ID, store.OdooPayment{Kind: store.PaymentKindReconcile, Key: key, MoveID: move,
+					Amount: r.Amount, State: state}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := save(store.PaymentPending); err != nil {
 			return "", err
 		}
-		// Recorded on the invoice (its plan lists it) and on the credit note (its own plan may ask for it too).
-		for _, move := range []int64{invoice, credit} {
-			if err := p.Store.SaveOdooPayment(ctx, conn.ID, store.OdooPayment{Kind: store.PaymentKindReconcile, Key: key, MoveID: move,
-				Amount: r.Amount, State: store.PaymentDone}); err != nil {
+		if err := oc.ReconcileCreditNote(ctx, invoice, credit); err != nil {
+			// Reconciled already (by the other move's sync, or an attempt whose answer was lost)? Then it is done.
+			mps, rerr := oc.InvoicePayments(ctx, []int64{invoice})
+			if rerr != nil || len(mps) != 1 || !reconciledIn(mps[0], credit) {
 				return "", err
 			}
+		}
+		if err := save(store.PaymentDone); err != nil {
+			return "", err
 		}
 		return fmt.Sprintf("matched with a credit note in Exact: reconciled in Odoo (%s) | NL: in Exact afgeletterd met een creditnota: in Odoo afgeletterd (%s)", r.Amount, r.Amount), nil
 	case a.Unreconcile != nil:
@@ -514,4 +547,14 @@ func (p *Payments) moveOf(ctx context.Context, connID int64, entryID string) (in
 		NL:    fmt.Sprintf("Exact letterde de factuur af met boeking %s, die exactsync niet vanuit Odoo heeft geboekt.", entryID),
 		FixEN: "match the invoice with the credit note in Odoo by hand, or post the credit note from Odoo",
 		FixNL: "letter de factuur in Odoo met de hand af met de creditnota, of boek de creditnota vanuit Odoo"}, nil)
+}
+
+// reconciledIn tells whether Odoo shows move reconciled with the invoice.
+func reconciledIn(mp odoo.MovePayments, move int64) bool {
+	for _, r := range mp.Reconciled {
+		if r.CounterpartMove.ID == move {
+			return true
+		}
+	}
+	return false
 }
