@@ -92,7 +92,7 @@ func (ib *invoiceBench) postInvoices(n int) []int64 {
 		}
 		if bill {
 			if _, err := ib.odoo.Create("ir.attachment", map[string]any{"name": ref + ".pdf", "mimetype": "application/pdf", "res_model": "account.move",
-				"res_id": id, "datas": base64.StdEncoding.EncodeToString(volumePDF("Factuur " + ref))}); err != nil {
+				"res_id": id, "datas": base64.StdEncoding.EncodeToString(odootest.PDF("Factuur " + ref))}); err != nil {
 				ib.t.Fatal(err)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/clients/odoo/odootest"
 	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
 )
@@ -141,32 +142,6 @@ func structuredRef(n int64) (shown, digits string) {
 	return fmt.Sprintf("+++%s/%s/%s+++", digits[:3], digits[3:7], digits[7:]), digits
 }
 
-// volumePDF is a small valid one-page PDF saying text.
-func volumePDF(text string) []byte {
-	stream := fmt.Sprintf("BT /F1 12 Tf 72 720 Td (%s) Tj ET", strings.NewReplacer("(", "", ")", "", "\\", "").Replace(text))
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return []byte(b.String())
-}
-
 // createMoves makes n posted moves in Odoo, deterministically from seed: per ten, four customer invoices, four
 // vendor bills and one credit note of each kind, the last six direct (two invoices and a credit note of
 // directCustomer, two bills and a credit note of directSupplier); every seventh in USD (the INVUS journal for
@@ -282,7 +257,7 @@ func (v *volumeSetup) createMoves(n int, seed uint64, prefix string) []volumeMov
 		mv.id = id
 		if bill {
 			att, err := v.odoo.Create("ir.attachment", map[string]any{"name": mv.ref + ".pdf", "mimetype": "application/pdf", "res_model": "account.move",
-				"res_id": id, "datas": base64.StdEncoding.EncodeToString(volumePDF("Factuur " + mv.ref))})
+				"res_id": id, "datas": base64.StdEncoding.EncodeToString(odootest.PDF("Factuur " + mv.ref))})
 			if err != nil {
 				v.t.Fatal(err)
 			}

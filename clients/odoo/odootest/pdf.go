@@ -97,3 +97,6 @@ func buildPDF(lines []string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
 }
+
+// PDF is a small valid PDF showing the given lines, as a supplier's document a test attaches to a bill.
+func PDF(lines ...string) []byte { return buildPDF(lines) }
