@@ -383,11 +383,13 @@ func (p *Payments) apply(ctx context.Context, in ApplyInput) (string, error) {
 		return p.register(ctx, conn, oc, in.MoveID, *a.Register)
 	case a.Cancel != nil:
 		rec, err := p.Store.OdooPaymentOf(ctx, conn.ID, store.PaymentKindPayment, a.Cancel.TermID, in.MoveID)
-		if err != nil {
-			return "", fmt.Errorf("cancel payment %d: not one the connector registered: %w", a.Cancel.PaymentID, err)
+		if errors.Is(err, store.ErrNotFound) || err == nil && rec.PaymentID != a.Cancel.PaymentID {
+			// Never cancel a payment the connector did not register: a bug to report, not to retry.
+			return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf("cancel payment %d: the connector registered payment %d for term %s, not it",
+				a.Cancel.PaymentID, rec.PaymentID, a.Cancel.TermID), ErrTypeConnector, err)
 		}
-		if rec.PaymentID != a.Cancel.PaymentID {
-			return "", fmt.Errorf("cancel payment %d: the connector registered payment %d for term %s", a.Cancel.PaymentID, rec.PaymentID, a.Cancel.TermID)
+		if err != nil {
+			return "", err
 		}
 		if _, err := oc.CancelPayment(ctx, rec.PaymentID); err != nil {
 			return "", err
