@@ -2,8 +2,10 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/exactsync/exactsync/store"
@@ -29,7 +31,9 @@ func (c *Connections) PauseConnection(ctx context.Context, in PauseInput) error 
 		return err
 	}
 	for _, id := range in.ScheduleIDs {
-		if err := c.Temporal.ScheduleClient().GetHandle(ctx, id).Pause(ctx, client.SchedulePauseOptions{Note: in.Reason}); err != nil {
+		err := c.Temporal.ScheduleClient().GetHandle(ctx, id).Pause(ctx, client.SchedulePauseOptions{Note: in.Reason})
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) { // a connection made before the payment pull has no pull schedule
 			return fmt.Errorf("pause schedule %s: %w", id, err)
 		}
 	}

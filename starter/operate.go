@@ -443,10 +443,12 @@ func resumeCmd(ctx context.Context, e *env, args []string) error {
 	if err := e.store.SetPaused(ctx, conn.ID, false, ""); err != nil {
 		return err
 	}
-	err = e.temporal.ScheduleClient().GetHandle(ctx, workflows.DetectScheduleID(conn.Name)).Unpause(ctx, client.ScheduleUnpauseOptions{Note: "starter resume"})
-	var nf *serviceerror.NotFound
-	if err != nil && !errors.As(err, &nf) {
-		return err
+	for _, id := range []string{workflows.DetectScheduleID(conn.Name), workflows.PullScheduleID(conn.Name)} {
+		err = e.temporal.ScheduleClient().GetHandle(ctx, id).Unpause(ctx, client.ScheduleUnpauseOptions{Note: "starter resume"})
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			return err
+		}
 	}
 	e.printf("Connection %q resumed; `starter retry --name %s` re-runs what failed meanwhile\n", conn.Name, conn.Name)
 	return nil

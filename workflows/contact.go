@@ -157,12 +157,18 @@ func syncContactOnce(ctx workflow.Context, in ContactInput) (ContactResult, erro
 	return res, err
 }
 
-// contactFailed records the failure in the search attributes (the queue view), pauses the connection when
-// Exact's token chain is dead, and returns the error so the run shows as failed with its reason.
+// contactFailed is syncFailed for a contact sync.
 func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
+	return syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setState(ctx, state, class) })
+}
+
+// syncFailed records a sync's failure in the search attributes (the queue view, through set), pauses the
+// connection and its schedules when Exact's token chain is dead, and returns the error so the run shows as failed
+// with its reason. Every kind of sync (contact, invoice, payment) fails through it.
+func syncFailed(ctx workflow.Context, connection string, connectionID int64, err error, set func(state, class string)) error {
 	class := activities.ErrorType(err)
 	var app *temporal.ApplicationError
-	if asApplicationError(err, &app) && class == "" {
+	if errors.As(err, &app) && class == "" {
 		class = app.Type()
 	}
 	state := StateFailed
@@ -175,7 +181,7 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 		if app != nil && app.Message() != "" {
 			reason = app.Message() // a dead refresh token, or the app's client ID or secret refused
 		}
-		pause := activities.PauseInput{ConnectionID: in.ConnectionID, ScheduleIDs: []string{DetectScheduleID(in.Connection)},
+		pause := activities.PauseInput{ConnectionID: connectionID, ScheduleIDs: []string{DetectScheduleID(connection), PullScheduleID(connection)},
 			Reason: reason}
 		if perr := workflow.ExecuteActivity(quick(ctx), c.PauseConnection, pause).Get(ctx, nil); perr != nil {
 			workflow.GetLogger(ctx).Error("pause connection", "error", perr)
@@ -184,11 +190,9 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 	if class == "" {
 		class = "Unknown"
 	}
-	setState(ctx, state, class)
+	set(state, class)
 	return runFailure(err)
 }
-
-func asApplicationError(err error, app **temporal.ApplicationError) bool { return errors.As(err, app) }
 
 // runFailure is the error a run fails with, as the Web UI shows it at the top of the failed run: the activity's
 // reason and fix as the run's own message, once, with its type (and the Problem behind a data error as details),

@@ -155,7 +155,7 @@ func TestSyncContactDeadTokenPausesTheConnection(t *testing.T) {
 	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(activities.UpsertResult{},
 		temporal.NewNonRetryableApplicationError("Exact no longer accepts this connection's tokens", activities.ErrTypeReconsent, nil))
 	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
-		return p.ConnectionID == 1 && len(p.ScheduleIDs) == 1 && p.ScheduleIDs[0] == DetectScheduleID("demo")
+		return p.ConnectionID == 1 && len(p.ScheduleIDs) == 2 && p.ScheduleIDs[0] == DetectScheduleID("demo") && p.ScheduleIDs[1] == PullScheduleID("demo")
 	})).Return(nil).Once()
 	env.ExecuteWorkflow(SyncContact, in)
 	var app *temporal.ApplicationError

@@ -54,7 +54,7 @@ func SyncInvoice(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
 		drain()
 		r, err := syncInvoiceOnce(ctx, in)
 		if err != nil {
-			return r, invoiceFailed(ctx, in, err)
+			return r, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "") })
 		}
 		res = r
 		res.Passes = passes
@@ -141,24 +141,6 @@ func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, erro
 		WrittenEntryID: fetched.WrittenEntryID, WrittenEntryNumber: fetched.WrittenEntryNumber, WrittenDocumentID: fetched.WrittenDocumentID,
 	}).Get(ctx, nil)
 	return res, err
-}
-
-// invoiceFailed records the failure in the search attributes and returns the run's failure (see contactFailed).
-func invoiceFailed(ctx workflow.Context, in InvoiceInput, err error) error {
-	class := activities.ErrorType(err)
-	var app *temporal.ApplicationError
-	if class == "" && asApplicationError(err, &app) {
-		class = app.Type()
-	}
-	if class == "" {
-		class = "Unknown"
-	}
-	state := StateFailed
-	if class == activities.ErrTypeReconsent || class == activities.ErrTypePaused {
-		state = StatePaused
-	}
-	setInvoiceState(ctx, state, class, "", "")
-	return runFailure(err)
 }
 
 // setInvoiceState updates the queue's search attributes of an invoice sync (with the Odoo number and the Exact

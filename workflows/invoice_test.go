@@ -141,3 +141,21 @@ func TestSyncPaymentAppliesThePlan(t *testing.T) {
 		t.Errorf("applied %v, result %+v", applied, got)
 	}
 }
+
+// A dead Exact token in an invoice sync pauses the connection and both its schedules, as in a contact sync.
+func TestSyncInvoiceDeadTokenPausesTheConnection(t *testing.T) {
+	env := newInvoiceEnv(t)
+	var v *activities.Invoices
+	var c *activities.Connections
+	mockFetchedInvoice(env, activities.InvoicePost)
+	env.OnActivity(v.EnsureInvoicePartner, mock.Anything, mock.Anything).Return(activities.PartnerAccount{},
+		temporal.NewNonRetryableApplicationError("Exact no longer accepts this connection's tokens", activities.ErrTypeReconsent, nil))
+	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
+		return p.ConnectionID == 1 && len(p.ScheduleIDs) == 2 && p.ScheduleIDs[1] == PullScheduleID("demo")
+	})).Return(nil).Once()
+	env.ExecuteWorkflow(SyncInvoice, invoiceIn)
+	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "tokens") {
+		t.Fatalf("err = %v, want the dead token", err)
+	}
+	env.AssertExpectations(t)
+}

@@ -87,12 +87,7 @@ func SyncPayment(ctx workflow.Context, in PaymentInput) (PaymentResult, error) {
 		drain()
 		r, err := syncPaymentOnce(ctx, in)
 		if err != nil {
-			class := activities.ErrorType(err)
-			if class == "" {
-				class = "Unknown"
-			}
-			setPaymentState(ctx, StateFailed, class)
-			return r, runFailure(err)
+			return r, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
 		}
 		res = r
 		res.Passes = passes
