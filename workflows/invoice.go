@@ -40,7 +40,28 @@ type InvoiceResult struct {
 // SyncInvoice sends one posted Odoo invoice, bill or credit note to Exact: fetch → ensure the partner → map →
 // upload the PDF → upsert the entry → write back. Changes signalled while it runs make it go once more.
 func SyncInvoice(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
-	changed := workflow.GetSignalChannel(ctx, SignalMoveChanged)
+	setInvoiceState(ctx, StateRunning, "", "", "")
+	var res InvoiceResult
+	more, err := coalescedPasses(ctx, workflow.GetSignalChannel(ctx, SignalMoveChanged), true, func(n int) error {
+		r, err := syncInvoiceOnce(ctx, in)
+		res, res.Passes = r, n
+		return err
+	})
+	switch {
+	case err != nil:
+		return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "") })
+	case more:
+		return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+	}
+	setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber)
+	return res, nil
+}
+
+// coalescedPasses runs pass, and again as long as a change was signalled on changed while it ran (after a quiet
+// spell, when quiet: see awaitQuiet), so polls, webhooks and edits of one record coalesce into one run. It stops
+// at the first error, and after maxInvoicePasses with changes still coming, reporting that the run must continue
+// as new.
+func coalescedPasses(ctx workflow.Context, changed workflow.ReceiveChannel, quiet bool, pass func(n int) error) (continueAsNew bool, err error) {
 	drain := func() bool {
 		got := false
 		for changed.ReceiveAsync(nil) {
@@ -48,26 +69,21 @@ func SyncInvoice(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
 		}
 		return got
 	}
-	setInvoiceState(ctx, StateRunning, "", "", "")
-	var res InvoiceResult
-	for passes := 1; ; passes++ {
+	for n := 1; ; n++ {
 		drain()
-		r, err := syncInvoiceOnce(ctx, in)
-		if err != nil {
-			return r, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "") })
+		if err := pass(n); err != nil {
+			return false, err
 		}
-		res = r
-		res.Passes = passes
 		if !drain() {
-			break
+			return false, nil
 		}
-		if passes >= maxInvoicePasses {
-			return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+		if n >= maxInvoicePasses {
+			return true, nil
 		}
-		awaitQuiet(ctx, changed)
+		if quiet {
+			awaitQuiet(ctx, changed)
+		}
 	}
-	setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber)
-	return res, nil
 }
 
 func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {

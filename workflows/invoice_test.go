@@ -159,3 +159,27 @@ func TestSyncInvoiceDeadTokenPausesTheConnection(t *testing.T) {
 	}
 	env.AssertExpectations(t)
 }
+
+// Notifications arriving while a payment sync runs make one more pass, not one each.
+func TestSyncPaymentCoalescesSignalsIntoAnotherPass(t *testing.T) {
+	env := newInvoiceEnv(t)
+	var p *activities.Payments
+	plans := 0
+	env.OnActivity(p.PlanPayments, mock.Anything, mock.Anything).Return(func(context.Context, activities.InvoiceRef) (activities.PaymentPlan, error) {
+		plans++
+		if plans == 1 {
+			for range 3 {
+				env.SignalWorkflow(SignalPaymentChanged, nil)
+			}
+		}
+		return activities.PaymentPlan{MoveID: 7, Status: activities.PaymentOpen}, nil
+	})
+	env.ExecuteWorkflow(SyncPayment, PaymentInput{Connection: "demo", ConnectionID: 1, MoveID: 7})
+	var got PaymentResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Passes != 2 || plans != 2 {
+		t.Errorf("passes = %d, plans = %d; want 2 and 2", got.Passes, plans)
+	}
+}

@@ -73,30 +73,18 @@ type PaymentResult struct {
 // state (the mirror) and Odoo's → decide → register, cancel or reconcile, each once. Changes signalled while it
 // runs make it go once more.
 func SyncPayment(ctx workflow.Context, in PaymentInput) (PaymentResult, error) {
-	changed := workflow.GetSignalChannel(ctx, SignalPaymentChanged)
-	drain := func() bool {
-		got := false
-		for changed.ReceiveAsync(nil) {
-			got = true
-		}
-		return got
-	}
 	setPaymentState(ctx, StateRunning, "")
 	var res PaymentResult
-	for passes := 1; ; passes++ {
-		drain()
+	more, err := coalescedPasses(ctx, workflow.GetSignalChannel(ctx, SignalPaymentChanged), false, func(n int) error {
 		r, err := syncPaymentOnce(ctx, in)
-		if err != nil {
-			return r, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
-		}
-		res = r
-		res.Passes = passes
-		if !drain() {
-			break
-		}
-		if passes >= maxInvoicePasses {
-			return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
-		}
+		res, res.Passes = r, n
+		return err
+	})
+	switch {
+	case err != nil:
+		return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
+	case more:
+		return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
 	}
 	setPaymentState(ctx, res.State, "")
 	return res, nil
