@@ -226,14 +226,6 @@ func TestConformanceContactsOnRealOdoo(t *testing.T) {
 	t.Log("webhook: the real Odoo's notification synced the edit without a poll")
 }
 
-func accountByID(ex *exacttest.Server, div int, id string) map[string]any {
-	for _, a := range ex.Entities(div, "crm/Accounts") {
-		if a["ID"] == id {
-			return a
-		}
-	}
-	return nil
-}
 
 // conformanceIBAN is a valid Dutch IBAN that differs per run.
 func conformanceIBAN(now time.Time) string { return iban(int(now.UnixNano() % 1_000_000_000)) }

@@ -500,7 +500,7 @@ func TestSupplierGetsASalesInvoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acc := accountByIDIn(s, link.ExactID); acc == nil || acc["Status"] == "C" {
+	if acc := accountByID(s.exact, s.div, link.ExactID); acc == nil || acc["Status"] == "C" {
 		t.Fatalf("the supplier's Exact account %v, want one that is not a customer", acc)
 	}
 	post := func() int64 {
@@ -516,7 +516,7 @@ func TestSupplierGetsASalesInvoice(t *testing.T) {
 	if err != nil || r.Action != activities.EntryCreated {
 		t.Fatalf("a sales invoice of a supplier: %+v, %v", r, err)
 	}
-	if acc := accountByIDIn(s, link.ExactID); acc["Status"] != "C" || acc["IsSupplier"] != true {
+	if acc := accountByID(s.exact, s.div, link.ExactID); acc["Status"] != "C" || acc["IsSupplier"] != true {
 		t.Errorf("the account after the invoice: Status %v, IsSupplier %v; want a customer that is still a supplier", acc["Status"], acc["IsSupplier"])
 	}
 	if n := s.writes("crm/Accounts"); n != 1 {
@@ -531,8 +531,9 @@ func TestSupplierGetsASalesInvoice(t *testing.T) {
 	}
 }
 
-func accountByIDIn(s *stack, id string) map[string]any {
-	for _, a := range s.exact.Entities(s.div, "crm/Accounts") {
+// accountByID is the simulated division's account with that ID, or nil.
+func accountByID(ex *exacttest.Server, div int, id string) map[string]any {
+	for _, a := range ex.Entities(div, "crm/Accounts") {
 		if a["ID"] == id {
 			return a
 		}
