@@ -226,7 +226,6 @@ func TestConformanceContactsOnRealOdoo(t *testing.T) {
 	t.Log("webhook: the real Odoo's notification synced the edit without a poll")
 }
 
-
 // conformanceIBAN is a valid Dutch IBAN that differs per run.
 func conformanceIBAN(now time.Time) string { return iban(int(now.UnixNano() % 1_000_000_000)) }
 
