@@ -79,8 +79,7 @@ type ChangedPartners struct {
 	PartnerIDs []int64
 	Cursors    []NamedCursor
 	More       bool
-	// Own counts the changes that were the connector's own write-back, not synced again.
-	Own int
+	Skipped
 	// Cursor is the partner cursor alone, as pages were before the bank-account feed; only a detector run
 	// that was under way when the worker was upgraded still carries it.
 	Cursor string `json:",omitempty"`
@@ -140,8 +139,8 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 		return ChangedPartners{}, err
 	}
 	for _, ch := range changes {
-		if own[ch.ID] && !in.Sweeping {
-			out.Own++
+		if own[ch.ID] != 0 && !in.Sweeping {
+			out.count(own[ch.ID])
 			continue
 		}
 		id := odoo.NewDecoder(ch.Fields).Many2One("commercial_partner_id").ID
@@ -196,12 +195,37 @@ func (c *Contacts) cursor(ctx context.Context, connID int64, name string) (odoo.
 	return cur, nil
 }
 
-// ownChanges tells which changes are a write-back by the connector, through this connection or another one on
-// the same Odoo database (write_date is one for all companies): their write_date is the one Odoo gave the record
-// right after that write. It is skipped only if this connection's sync has read the record as it was before the
-// write-back (the basis, the last change nobody of the connector made), so an edit made just before another
-// connection's write-back still reaches this one's division.
-func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, changes []odoo.Change) (map[int64]bool, error) {
+// Skipped counts the changes of a page that need no sync.
+type Skipped struct {
+	Own    int // the connector's own write-backs
+	Synced int `json:",omitempty"` // states a sync had already read (a webhook's run, found again by the poll)
+}
+
+func (s *Skipped) count(h handled) {
+	switch h {
+	case ownWriteBack:
+		s.Own++
+	case alreadySynced:
+		s.Synced++
+	}
+}
+
+// handled is why a change feed's record needs no sync.
+type handled int
+
+const (
+	ownWriteBack  handled = iota + 1 // its write_date is the connector's own write-back
+	alreadySynced                    // a sync of this connection already read it at this write_date, settled
+)
+
+// ownChanges tells which changes need no sync: a write-back by the connector, through this connection or another
+// one on the same Odoo database (write_date is one for all companies): their write_date is the one Odoo gave the
+// record right after that write. It is skipped only if this connection's sync has read the record as it was
+// before the write-back (the basis, the last change nobody of the connector made), so an edit made just before
+// another connection's write-back still reaches this one's division. And a record a sync of this connection
+// already read at exactly this write_date, after that second was over (a webhook's run, found again by the next
+// poll): one edit is one run.
+func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, changes []odoo.Change) (map[int64]handled, error) {
 	ids := make([]int64, len(changes))
 	for i, ch := range changes {
 		ids[i] = ch.ID
@@ -210,26 +234,51 @@ func (c *Contacts) ownChanges(ctx context.Context, connID int64, model string, c
 	if err != nil {
 		return nil, err
 	}
-	own := map[int64]bool{}
+	settled, err := c.Store.SettledSeen(ctx, connID, model, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]handled{}
 	for _, ch := range changes {
-		w, ok := writes[ch.ID]
-		if !ok || !w.WriteDate.Equal(ch.WriteDate.UTC()) {
-			continue
-		}
-		if w.Basis.IsZero() || !w.Seen.IsZero() && !w.Seen.Before(w.Basis) {
-			own[ch.ID] = true
+		at := ch.WriteDate.UTC()
+		if w, ok := writes[ch.ID]; ok && w.WriteDate.Equal(at) && (w.Basis.IsZero() || !w.Seen.IsZero() && !w.Seen.Before(w.Basis)) {
+			out[ch.ID] = ownWriteBack
+		} else if seen, ok := settled[ch.ID]; ok && seen.Equal(at) {
+			out[ch.ID] = alreadySynced
 		}
 	}
-	return own, nil
+	return out, nil
 }
 
-// OwnWrite tells whether a record's current write_date is the connector's own write-back (through any connection
-// on the same Odoo database), by the rule the detectors apply; the webhook receiver uses it so a write-back's
-// notification starts no sync.
+// OwnWrite tells whether a record's current write_date needs no sync (the connector's own write-back through any
+// connection on the same Odoo database, or a state a sync already read), by the rule the detectors apply; the
+// webhook receiver uses it so a write-back's notification starts no sync.
 func OwnWrite(ctx context.Context, st SyncStore, connID int64, model string, id int64, writeDate time.Time) (bool, error) {
 	c := &Contacts{Store: st}
 	own, err := c.ownChanges(ctx, connID, model, []odoo.Change{{ID: id, WriteDate: writeDate}})
-	return own[id], err
+	return own[id] != 0, err
+}
+
+// settledRead runs read, which returns what it read and the record's write_date. When Odoo answered while that
+// write_date's second was still open (a webhook's run reads right after the edit), a later write in the same
+// second would carry the same whole-second write_date; so it waits until the second is over by Odoo's clock and
+// reads once more. It tells whether the read it returns is settled (SaveSeen).
+func settledRead[T any](ctx context.Context, read func(ctx context.Context) (T, time.Time, error)) (T, bool, error) {
+	for attempt := 0; ; attempt++ {
+		rctx, clock := odoo.WithServerClock(ctx)
+		v, writeDate, err := read(rctx)
+		if err != nil || clock.Over(writeDate) || clock.Answered().IsZero() || attempt == 1 {
+			return v, err == nil && clock.Over(writeDate), err
+		}
+		// Over needs Odoo's whole-second clock at writeDate + 2 s (one second of margin).
+		wait := writeDate.Add(2*time.Second).Sub(clock.Answered()) + 50*time.Millisecond
+		select {
+		case <-ctx.Done():
+			var zero T
+			return zero, false, ctx.Err()
+		case <-time.After(min(wait, 3*time.Second)):
+		}
+	}
 }
 
 // uniqueIDs returns the distinct positive ids in first-seen order.
@@ -372,7 +421,13 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 	if _, err := c.writeBackPerCompany(ctx, conn.ID, oc); err != nil {
 		return FetchedPartner{}, Classify(err)
 	}
-	ps, err := oc.Partners(ctx, []int64{in.PartnerID}, FieldExactID, FieldExactCode)
+	ps, settled, err := settledRead(ctx, func(ctx context.Context) ([]odoo.Partner, time.Time, error) {
+		ps, err := oc.Partners(ctx, []int64{in.PartnerID}, FieldExactID, FieldExactCode)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		return ps, ps[0].WriteDate, nil
+	})
 	if errors.Is(err, odoo.ErrNotFound) {
 		return FetchedPartner{Skip: true, Reason: "the partner no longer exists in Odoo"}, nil
 	}
@@ -382,7 +437,7 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 	p := ps[0]
 	// What this connection has seen of the partner: a write-back by another connection on top of this state
 	// is not a change for this one (ownChanges).
-	if err := c.Store.SaveSeen(ctx, conn.ID, ModelPartner, p.ID, p.WriteDate); err != nil {
+	if err := c.Store.SaveSeen(ctx, conn.ID, ModelPartner, p.ID, p.WriteDate, settled); err != nil {
 		return FetchedPartner{}, err
 	}
 	d := odoo.NewDecoder(p.Record)

@@ -88,7 +88,7 @@ type ChangedInvoices struct {
 	MoveIDs []int64
 	Cursor  string // where the next page starts
 	More    bool
-	Own     int // changes that were the connector's own write-back
+	Skipped
 	// Off says the connection syncs no invoices (no from-date or no mapped journal).
 	Off bool
 }
@@ -145,8 +145,8 @@ func (v *Invoices) ChangedInvoices(ctx context.Context, in ChangedInvoicesInput)
 	}
 	var drafts []int64
 	for _, ch := range changes {
-		if own[ch.ID] && !in.Sweeping {
-			out.Own++
+		if own[ch.ID] != 0 && !in.Sweeping {
+			out.count(own[ch.ID])
 			continue
 		}
 		if odoo.NewDecoder(ch.Fields).String("state") == odoo.StateDraft {
@@ -229,7 +229,13 @@ func (v *Invoices) FetchInvoice(ctx context.Context, in InvoiceRef) (FetchedInvo
 	if err != nil {
 		return FetchedInvoice{}, Classify(err)
 	}
-	batch, err := oc.MovesOnly(ctx, []int64{in.MoveID}, FieldEntryID, FieldEntryNumber, FieldDocumentID)
+	batch, settled, err := settledRead(ctx, func(ctx context.Context) (*odoo.MoveBatch, time.Time, error) {
+		b, err := oc.MovesOnly(ctx, []int64{in.MoveID}, FieldEntryID, FieldEntryNumber, FieldDocumentID)
+		if err != nil || b == nil || len(b.Moves) == 0 {
+			return b, time.Time{}, err
+		}
+		return b, b.Moves[0].WriteDate, nil
+	})
 	if err != nil {
 		return FetchedInvoice{}, Classify(err)
 	}
@@ -255,7 +261,7 @@ func (v *Invoices) FetchInvoice(ctx context.Context, in InvoiceRef) (FetchedInvo
 	if out.PartnerID == 0 {
 		out.PartnerID = mv.Partner.ID
 	}
-	if err := c.Store.SaveSeen(ctx, conn.ID, ModelMove, mv.ID, mv.WriteDate); err != nil {
+	if err := c.Store.SaveSeen(ctx, conn.ID, ModelMove, mv.ID, mv.WriteDate, settled); err != nil {
 		return FetchedInvoice{}, err
 	}
 	skip := func(reason string) (FetchedInvoice, error) {
@@ -696,7 +702,7 @@ func (v *Invoices) uploadInvoiceDocument(ctx context.Context, in DocumentInput) 
 		if err != nil {
 			return DocumentResult{}, err
 		}
-		if err := c.Store.SaveSeen(ctx, conn.ID, ModelMove, in.MoveID, at); err != nil {
+		if err := c.Store.SaveSeen(ctx, conn.ID, ModelMove, in.MoveID, at, false); err != nil {
 			return DocumentResult{}, err
 		}
 	}

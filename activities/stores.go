@@ -53,7 +53,8 @@ type mirrorStore interface {
 // ownWriteStore records the connector's own writes in Odoo, so no detector takes them for changes.
 type ownWriteStore interface {
 	SaveOwnWrite(ctx context.Context, connectionID int64, odooModel string, odooID int64, writeDate, before time.Time) error
-	SaveSeen(ctx context.Context, connectionID int64, odooModel string, odooID int64, writeDate time.Time) error
+	SaveSeen(ctx context.Context, connectionID int64, odooModel string, odooID int64, writeDate time.Time, settled bool) error
+	SettledSeen(ctx context.Context, connectionID int64, odooModel string, ids []int64) (map[int64]time.Time, error)
 	OwnWrites(ctx context.Context, connectionID int64, odooModel string, ids []int64) (map[int64]store.OwnWrite, error)
 	WriteBackOwner(ctx context.Context, connectionID int64) (int64, error)
 }

@@ -32,15 +32,50 @@ func (s *Store) SaveOwnWrite(ctx context.Context, connectionID int64, odooModel 
 	return nil
 }
 
-// SaveSeen records the write_date of a record as the connection's sync read it (it only moves forward).
-func (s *Store) SaveSeen(ctx context.Context, connectionID int64, odooModel string, odooID int64, writeDate time.Time) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO odoo_seen (connection_id, odoo_model, odoo_id, write_date) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (connection_id, odoo_model, odoo_id) DO UPDATE SET write_date = GREATEST(odoo_seen.write_date, EXCLUDED.write_date)`,
-		connectionID, odooModel, odooID, writeDate.UTC())
+// SaveSeen records the write_date of a record as the connection's sync read it (it only moves forward). settled
+// says the read came after Odoo's clock had left that write_date's second, so the state read is that
+// write_date's final one (SettledSeen).
+func (s *Store) SaveSeen(ctx context.Context, connectionID int64, odooModel string, odooID int64, writeDate time.Time, settled bool) error {
+	var final *time.Time
+	if settled {
+		w := writeDate.UTC()
+		final = &w
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO odoo_seen (connection_id, odoo_model, odoo_id, write_date, settled) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (connection_id, odoo_model, odoo_id) DO UPDATE SET write_date = GREATEST(odoo_seen.write_date, EXCLUDED.write_date),
+			settled = GREATEST(odoo_seen.settled, EXCLUDED.settled)`,
+		connectionID, odooModel, odooID, writeDate.UTC(), final)
 	if err != nil {
 		return fmt.Errorf("store: save seen %s/%d: %w", odooModel, odooID, err)
 	}
 	return nil
+}
+
+// SettledSeen returns, for those of ids a sync of the connection read after their write_date's second was over,
+// the latest such write_date: a change feed that finds a record at exactly that write_date has nothing new.
+func (s *Store) SettledSeen(ctx context.Context, connectionID int64, odooModel string, ids []int64) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT odoo_id, settled FROM odoo_seen
+		WHERE connection_id = $1 AND odoo_model = $2 AND odoo_id = ANY($3) AND settled IS NOT NULL`, connectionID, odooModel, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: read settled seen: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, fmt.Errorf("store: read settled seen: %w", err)
+		}
+		out[id] = at.UTC()
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read settled seen: %w", err)
+	}
+	return out, nil
 }
 
 // OwnWrite is the connector's last write-back to an Odoo record, by any connection on its Odoo database.

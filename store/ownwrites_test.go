@@ -27,7 +27,7 @@ func TestOwnWritesAreSharedByTheOdooDatabase(t *testing.T) {
 	other := conn("elsewhere", "http://odoo:8069", "another", 1)
 	sec := func(n int) time.Time { return time.Date(2026, 12, 2, 10, 0, n, 0, time.UTC) }
 
-	if err := s.SaveSeen(ctx, b, "res.partner", 7, sec(1)); err != nil {
+	if err := s.SaveSeen(ctx, b, "res.partner", 7, sec(1), false); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveOwnWrite(ctx, a, "res.partner", 7, sec(3), sec(1)); err != nil {
@@ -61,10 +61,10 @@ func TestOwnWritesAreSharedByTheOdooDatabase(t *testing.T) {
 	if err := s.SaveOwnWrite(ctx, a, "res.partner", 7, sec(9), sec(6)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveSeen(ctx, b, "res.partner", 7, sec(6)); err != nil {
+	if err := s.SaveSeen(ctx, b, "res.partner", 7, sec(6), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveSeen(ctx, b, "res.partner", 7, sec(2)); err != nil {
+	if err := s.SaveSeen(ctx, b, "res.partner", 7, sec(2), false); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.OwnWrites(ctx, b, "res.partner", []int64{7})
@@ -84,5 +84,43 @@ func TestOwnWritesAreSharedByTheOdooDatabase(t *testing.T) {
 	}
 	if err := s.SaveOwnWrite(ctx, 999999, "res.partner", 7, sec(9), sec(6)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SaveOwnWrite of no connection: %v, want ErrNotFound", err)
+	}
+}
+
+// Only a read made after its write_date's second was over counts as settled; settled moves forward only, and an
+// unsettled read of a later state leaves the last settled one in place.
+func TestSettledSeen(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	a, err := s.SaveOdoo(ctx, store.Connection{Name: "a", OdooURL: "http://odoo:8069", OdooDatabase: "db", OdooLogin: "admin", OdooAPIKey: "k", OdooCompanyID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.SaveOdoo(ctx, store.Connection{Name: "b", OdooURL: "http://odoo:8069", OdooDatabase: "db", OdooLogin: "admin", OdooAPIKey: "k", OdooCompanyID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := func(n int) time.Time { return time.Date(2026, 12, 2, 10, 0, n, 0, time.UTC) }
+	for _, step := range []struct {
+		id      int64
+		at      time.Time
+		settled bool
+	}{{1, sec(1), false}, {2, sec(2), true}, {2, sec(1), true}, {2, sec(5), false}, {3, sec(3), true}} {
+		if err := s.SaveSeen(ctx, a, "account.move", step.id, step.at, step.settled); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.SettledSeen(ctx, a, "account.move", []int64{1, 2, 3, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[int64]time.Time{2: sec(2), 3: sec(3)}; len(got) != len(want) || !got[2].Equal(want[2]) || !got[3].Equal(want[3]) {
+		t.Errorf("settled = %v, want %v", got, want)
+	}
+	if got, err := s.SettledSeen(ctx, b, "account.move", []int64{2, 3}); err != nil || len(got) != 0 {
+		t.Errorf("another connection's settled = %v, %v; want none", got, err)
+	}
+	if got, err := s.SettledSeen(ctx, a, "res.partner", []int64{2}); err != nil || len(got) != 0 {
+		t.Errorf("another model's settled = %v, %v; want none", got, err)
 	}
 }

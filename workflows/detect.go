@@ -33,6 +33,7 @@ type DetectResult struct {
 	Started    int
 	PartnerIDs []int64 // whose sync was started (or signalled)
 	Own        int     // changes that were the connector's own write-back, not synced again
+	Synced     int     `json:",omitempty"` // changes a sync had already read (a webhook's run), not synced again
 	Paused     bool
 	// MoveIDs are the invoices whose sync was started (or signalled).
 	MoveIDs []int64 `json:",omitempty"`
@@ -65,6 +66,7 @@ func DetectContacts(ctx workflow.Context, in DetectInput) (DetectResult, error) 
 		}
 		res.Pages++
 		res.Own += page.Own
+		res.Synced += page.Synced
 		if len(page.PartnerIDs) > 0 {
 			if err := workflow.ExecuteActivity(paging(ctx), a.EnqueueContactSyncs,
 				activities.EnqueueInput{ConnectionID: in.ConnectionID, PartnerIDs: page.PartnerIDs}).Get(ctx, nil); err != nil {
@@ -132,6 +134,7 @@ func detectInvoices(ctx workflow.Context, in DetectInput, res *DetectResult) err
 		}
 		res.Pages++
 		res.Own += page.Own
+		res.Synced += page.Synced
 		if len(page.MoveIDs) > 0 {
 			if err := workflow.ExecuteActivity(paging(ctx), a.EnqueueInvoiceSyncs,
 				activities.EnqueueInvoicesInput{ConnectionID: in.ConnectionID, MoveIDs: page.MoveIDs}).Get(ctx, nil); err != nil {

@@ -300,7 +300,7 @@ func (c *Client) changedSince(ctx context.Context, model string, filter Domain, 
 	if err != nil {
 		return nil, cursor, false, err
 	}
-	open := openSecond(ans)
+	open := openSecond(ans.Date)
 	out := make([]Change, 0, len(recs))
 	next := cursor
 	settled := true
@@ -320,11 +320,11 @@ func (c *Client) changedSince(ctx context.Context, model string, filter Domain, 
 
 // openSecond is the first second of a change feed that is not over yet by the
 // server's clock (the answer's Date header, one second of margin).
-func openSecond(ans answer) time.Time {
-	if ans.Date.IsZero() {
-		ans.Date = time.Now().UTC() // a server without a Date header: our clock is the best guess
+func openSecond(date time.Time) time.Time {
+	if date.IsZero() {
+		date = time.Now().UTC() // a server without a Date header: our clock is the best guess
 	}
-	return ans.Date.Truncate(time.Second).Add(-time.Second)
+	return date.Truncate(time.Second).Add(-time.Second)
 }
 
 // CreatePartner creates a res.partner and returns its id.

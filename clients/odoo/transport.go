@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kolo/xmlrpc"
@@ -44,16 +45,47 @@ type answerKey struct{}
 
 // answer is what a transport learnt from the HTTP answer besides the value.
 type answer struct {
-	Date time.Time // the server's clock (the Date header), zero when absent
+	mu   sync.Mutex
+	Date time.Time // the server's clock (the Date header) at the first answer, zero when absent
 }
 
-// noteAnswer fills the caller's *answer, if the context carries one.
+// noteAnswer fills the caller's *answer, if the context carries one. Of several calls made with one context,
+// the first answer's clock is kept: it is the one closest to the first read.
 func noteAnswer(ctx context.Context, resp *http.Response) {
 	if a, ok := ctx.Value(answerKey{}).(*answer); ok {
 		if t, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-			a.Date = t.UTC()
+			a.mu.Lock()
+			if a.Date.IsZero() {
+				a.Date = t.UTC()
+			}
+			a.mu.Unlock()
 		}
 	}
+}
+
+// ServerClock notes the server's clock of the calls made with the context WithServerClock returned.
+type ServerClock struct{ ans answer }
+
+// WithServerClock returns a context whose calls note Odoo's clock (the first answer's Date header) in the
+// returned ServerClock.
+func WithServerClock(ctx context.Context) (context.Context, *ServerClock) {
+	sc := &ServerClock{}
+	return context.WithValue(ctx, answerKey{}, &sc.ans), sc
+}
+
+// Answered is Odoo's clock at the first answer, whole seconds; zero when no answer had a Date header.
+func (s *ServerClock) Answered() time.Time {
+	s.ans.mu.Lock()
+	defer s.ans.mu.Unlock()
+	return s.ans.Date
+}
+
+// Over tells whether the whole second of writeDate was over, by Odoo's clock with the change feeds' margin of
+// one second, when Odoo answered the first call: a write after that read carries a later write_date, so a read
+// that returned writeDate saw the record's final state of that second. Without a Date header it says no.
+func (s *ServerClock) Over(writeDate time.Time) bool {
+	at := s.Answered()
+	return !at.IsZero() && writeDate.Before(openSecond(at))
 }
 
 // xmlrpcTransport speaks /xmlrpc/2/common and /xmlrpc/2/object. It uses
