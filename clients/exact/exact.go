@@ -56,6 +56,8 @@ type Client struct {
 	GLAccounts          *GLAccountsService
 	Journals            *JournalsService
 	FinancialPeriods    *FinancialPeriodsService
+	CostCenters         *CostCentersService
+	CostUnits           *CostUnitsService
 	SalesEntries        *SalesEntriesService
 	PurchaseEntries     *PurchaseEntriesService
 	Documents           *DocumentsService
@@ -158,6 +160,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.GLAccounts = (*GLAccountsService)(&c.common)
 	c.Journals = (*JournalsService)(&c.common)
 	c.FinancialPeriods = (*FinancialPeriodsService)(&c.common)
+	c.CostCenters = (*CostCentersService)(&c.common)
+	c.CostUnits = (*CostUnitsService)(&c.common)
 	c.SalesEntries = newSalesEntries(c)
 	c.PurchaseEntries = newPurchaseEntries(c)
 	c.Documents = (*DocumentsService)(&c.common)

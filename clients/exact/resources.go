@@ -129,6 +129,27 @@ type Journal struct {
 	Division        int    `json:"Division"`
 }
 
+// CostCenter is an hrm/Costcenters record (analytic accounting); entry lines
+// reference its Code (not padded). Only an Active one may be put on a line.
+type CostCenter struct {
+	ID          string `json:"ID"`
+	Code        string `json:"Code"`
+	Description string `json:"Description"`
+	Active      bool   `json:"Active"`
+	Modified    Date   `json:"Modified"`
+	Division    int    `json:"Division"`
+}
+
+// CostUnit is an hrm/Costunits record (analytic accounting); entry lines
+// reference its Code. Codes are not padded.
+type CostUnit struct {
+	ID          string `json:"ID"`
+	Code        string `json:"Code"`
+	Description string `json:"Description"`
+	Modified    Date   `json:"Modified"`
+	Division    int    `json:"Division"`
+}
+
 // FinancialPeriod is a financial/FinancialPeriods record.
 type FinancialPeriod struct {
 	ID        string `json:"ID"`
@@ -156,8 +177,8 @@ type EntryLine struct {
 	VATPercentage   decimal.Decimal `json:"VATPercentage"`
 	Quantity        decimal.Decimal `json:"Quantity" exact:"post"`
 	Notes           string          `json:"Notes" exact:"post"`
-	CostCenter      string          `json:"CostCenter" exact:"post"`
-	CostUnit        string          `json:"CostUnit" exact:"post"`
+	CostCenter      string          `json:"CostCenter" exact:"post"` // hrm/Costcenters Code; empty: none (not sent)
+	CostUnit        string          `json:"CostUnit" exact:"post"`   // hrm/Costunits Code; empty: none (not sent)
 	Type            int             `json:"Type"`
 	Division        int             `json:"Division"`
 }
@@ -524,6 +545,36 @@ func (s *FinancialPeriodsService) List(ctx context.Context, division int, opts *
 // Get fetches one financial period.
 func (s *FinancialPeriodsService) Get(ctx context.Context, division int, id string) (*FinancialPeriod, error) {
 	return getByGUID[FinancialPeriod](ctx, s.client, division, financialPeriodsPath, id)
+}
+
+// CostCentersService reads hrm/Costcenters (the path is case-sensitive).
+type CostCentersService service
+
+const costCentersPath = "hrm/Costcenters"
+
+// List iterates cost centres, active and inactive.
+func (s *CostCentersService) List(ctx context.Context, division int, opts *ListOptions) iter.Seq2[*CostCenter, error] {
+	return list[CostCenter](ctx, s.client, division, costCentersPath, opts)
+}
+
+// Get fetches one cost centre by ID.
+func (s *CostCentersService) Get(ctx context.Context, division int, id string) (*CostCenter, error) {
+	return getByGUID[CostCenter](ctx, s.client, division, costCentersPath, id)
+}
+
+// CostUnitsService reads hrm/Costunits (the path is case-sensitive).
+type CostUnitsService service
+
+const costUnitsPath = "hrm/Costunits"
+
+// List iterates cost units.
+func (s *CostUnitsService) List(ctx context.Context, division int, opts *ListOptions) iter.Seq2[*CostUnit, error] {
+	return list[CostUnit](ctx, s.client, division, costUnitsPath, opts)
+}
+
+// Get fetches one cost unit by ID.
+func (s *CostUnitsService) Get(ctx context.Context, division int, id string) (*CostUnit, error) {
+	return getByGUID[CostUnit](ctx, s.client, division, costUnitsPath, id)
 }
 
 // EntryService handles one kind of financial entry (sales or purchase) and its lines: the header resource,

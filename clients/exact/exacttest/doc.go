@@ -20,11 +20,16 @@
 // them). Entities and Attachment inspect the stored data; Calls counts
 // requests per endpoint (Counters.Endpoint, Counters.Division); SetFaults
 // injects failures. The seeded administration (codes of journals, G/L
-// accounts, VAT codes incl. reverse charge, currencies, document types) is
-// listed in seed.go; the cash-flow model in cashflow.go.
+// accounts, VAT codes incl. reverse charge, currencies, document types, cost
+// centres and cost units) is listed in seed.go; the cash-flow model in
+// cashflow.go. AddVATCode, AddCostCenter and AddCostUnit add reference data
+// the simulator's API does not write.
 //
 // Served entity sets: see EntitySets. Attachments can be downloaded with a
 // bearer token from the Url of a DocumentAttachment (&Download=1).
+//
+// Resource paths are matched case-sensitively, as Exact does: hrm/Costcenters
+// is served, hrm/CostCenters is a 404.
 //
 // Assumptions where Exact's behaviour is undocumented:
 //   - string comparisons in $filter follow SQL Server's default collation:
@@ -40,6 +45,11 @@
 //     for a relation without the customer/supplier role is refused
 //     (Options.AutoRelationRoles), a blocked relation, G/L account or VAT
 //     code is refused, a document belongs to one entry.
+//   - an entry line's CostCenter must be the Code of an active cost centre
+//     and its CostUnit the Code of a cost unit of the division, compared
+//     exactly after trimming spaces ("Ongeldige referentie: Kostenplaats",
+//     "Kostenplaats 900 is niet actief.", "Ongeldige referentie:
+//     Kostendrager"); empty is none.
 //   - a reporting year/period sent must be the entry date's; a closed or
 //     missing period, and any change to an entry in a closed period, is
 //     "The financial year cannot be changed."; a processed entry or one with

@@ -106,6 +106,12 @@ Division:i GLAccount:g GLAccountCode:s GLAccountDescription:s Modified:t Type:i 
 
 const financialPeriodSpec = `ID:g Created:t Division:i EndDate:t FinPeriod:i FinYear:i Modified:t StartDate:t Status:i`
 
+const costCenterSpec = `ID:g Active:b Code:s Created:t Creator:g CreatorFullName:s Description:s Division:i Modified:t
+Modifier:g ModifierFullName:s`
+
+const costUnitSpec = `ID:g Code:s Created:t Creator:g CreatorFullName:s Description:s Division:i Modified:t Modifier:g
+ModifierFullName:s`
+
 const meSpec = `UserID:g AccountingDivision:i CurrentDivision:i DivisionCustomer:g DivisionCustomerCode:s
 DivisionCustomerName:s Email:s EmployeeID:g FirstName:s FullName:s Gender:s IsClientUser:b Language:s
 LanguageCode:s LastName:s Legislation:s PackageCode:s Phone:s PictureUrl:s ServerTime:s ServerUtcOffset:d
@@ -246,6 +252,10 @@ func init() {
 		fields: parseFields(journalSpec), get: true})
 	register(&entitySet{name: "financial/FinancialPeriods", typeName: "Exact.Web.Api.Models.FinancialPeriod", key: "ID",
 		fields: parseFields(financialPeriodSpec), get: true})
+	register(&entitySet{name: "hrm/Costcenters", typeName: "Exact.Web.Api.Models.HRM.Costcenter", key: "ID",
+		fields: parseFields(costCenterSpec), get: true})
+	register(&entitySet{name: "hrm/Costunits", typeName: "Exact.Web.Api.Models.HRM.Costunit", key: "ID",
+		fields: parseFields(costUnitSpec), get: true})
 	register(&entitySet{name: "current/Me", typeName: "Exact.Web.Api.Models.System.Me", key: "UserID",
 		fields: parseFields(meSpec), get: true, bareKeyName: true, rows: meRows})
 	register(&entitySet{name: "system/Divisions", typeName: "Exact.Web.Api.System.Division", key: "Code",

@@ -153,6 +153,9 @@ func (sd *side) buildLine(d *division, line record) error {
 		return validation("Grootboekrekening " + strings.TrimSpace(gl.str("Code")) + " is geblokkeerd.")
 	}
 	line["GLAccountCode"], line["GLAccountDescription"] = gl["Code"], gl["Description"]
+	if err := lineAnalytics(d, line); err != nil {
+		return err
+	}
 	amt, hasFC := line["AmountFC"].(decimal.Decimal)
 	delete(line, "_dcOnly")
 	if !hasFC {

@@ -3,6 +3,7 @@ package exacttest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -29,6 +30,8 @@ import (
 //	  unit, from 2025-01-01): USD 0.92, GBP 1.17. Any other currency is refused.
 //	Payment conditions: 00 Contant, 14, 30, 60 dagen. Financial periods: months of 2025 … max(2027, next year), open.
 //	Document types: 10 Sales invoice, 20 Purchase invoice, 55 Miscellaneous, 183 General Attachment.
+//	Cost centres (hrm/Costcenters): 100 Verkoop, 200 Inkoop, 300 Algemeen (active), 900 Vervallen (inactive: refused
+//	  on a line). Cost units (hrm/Costunits): PRJ1 Project Noord, PRJ2 Project Zuid. Codes are not padded.
 func (s *Server) seed(d *division) {
 	pct := func(p string) decimal.Decimal { return decimal.RequireFromString(p) }
 	glTypes := map[int64]string{12: "Bank", 20: "Accounts receivable", 22: "Accounts payable", 24: "VAT",
@@ -148,6 +151,68 @@ func (s *Server) seed(d *division) {
 			"DocumentIsUpdatable": true, "DocumentIsViewable": true, "TypeCategory": t.cat}
 		d.table("documents/DocumentTypes")[strconv.FormatInt(t.id, 10)] = rec
 	}
+	for _, c := range []struct {
+		code, desc string
+		active     bool
+	}{
+		{"100", "Verkoop", true}, {"200", "Inkoop", true}, {"300", "Algemeen", true}, {"900", "Vervallen", false},
+	} {
+		s.putCostCenter(d, c.code, c.desc, c.active)
+	}
+	for _, u := range []struct{ code, desc string }{{"PRJ1", "Project Noord"}, {"PRJ2", "Project Zuid"}} {
+		s.putCostUnit(d, u.code, u.desc)
+	}
+}
+
+func (s *Server) putCostCenter(d *division, code, description string, active bool) {
+	rec := record{"ID": newGUID(), "Code": strings.TrimSpace(code), "Description": description, "Active": active}
+	s.stamp(d, rec)
+	d.put(tableCostCenters, "ID", rec)
+}
+
+func (s *Server) putCostUnit(d *division, code, description string) {
+	rec := record{"ID": newGUID(), "Code": strings.TrimSpace(code), "Description": description}
+	s.stamp(d, rec)
+	d.put(tableCostUnits, "ID", rec)
+}
+
+// AddCostCenter adds a cost centre to a division, as an accountant creates one in Exact's web UI: code (stored
+// trimmed, not padded), description, and whether it is active (an inactive one is refused on entry lines). A code
+// the division has already is refused.
+func (s *Server) AddCostCenter(division int, code, description string, active bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.divs[division]
+	if d == nil {
+		return fmt.Errorf("exacttest: unknown division %d", division)
+	}
+	if strings.TrimSpace(code) == "" {
+		return fmt.Errorf("exacttest: a cost centre needs a code")
+	}
+	if d.findExactCode(tableCostCenters, code) != nil {
+		return fmt.Errorf("exacttest: division %d has cost centre %q already", division, strings.TrimSpace(code))
+	}
+	s.putCostCenter(d, code, description, active)
+	return nil
+}
+
+// AddCostUnit adds a cost unit to a division: code (stored trimmed, not padded) and description. A code the
+// division has already is refused.
+func (s *Server) AddCostUnit(division int, code, description string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.divs[division]
+	if d == nil {
+		return fmt.Errorf("exacttest: unknown division %d", division)
+	}
+	if strings.TrimSpace(code) == "" {
+		return fmt.Errorf("exacttest: a cost unit needs a code")
+	}
+	if d.findExactCode(tableCostUnits, code) != nil {
+		return fmt.Errorf("exacttest: division %d has cost unit %q already", division, strings.TrimSpace(code))
+	}
+	s.putCostUnit(d, code, description)
+	return nil
 }
 
 // ClosePeriod closes (or with closed=false reopens) a financial period, as an accountant does after a VAT

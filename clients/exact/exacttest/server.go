@@ -552,6 +552,9 @@ func (s *Server) handleAPI(r *http.Request) (*response, bool) {
 	}
 	entityPath, keyPart, navPart, perr := splitResource(rest)
 	es := registry[strings.ToLower(entityPath)]
+	if es != nil && es.name != entityPath {
+		es = nil // Exact's resource paths are case-sensitive: hrm/CostCenters is not hrm/Costcenters
+	}
 	name := entityPath
 	if es != nil {
 		name = es.name
