@@ -331,3 +331,45 @@ func (c *Client) Companies(ctx context.Context) ([]Company, error) {
 	}
 	return out, nil
 }
+
+// AnalyticAccount is an account.analytic.account: a cost centre, project or department of an analytic plan.
+type AnalyticAccount struct {
+	ID       int64
+	Name     string
+	Code     string // "Reference" in Odoo's form; often empty
+	Plan     Many2One
+	RootPlan Many2One // the plan at the top of Plan's tree: one Exact dimension per root plan
+	Company  Many2One // zero: shared by all companies
+	Active   bool
+}
+
+// AnalyticAccounts reads the analytic accounts the company can use, archived ones included (a mapping may still
+// name one), in one call.
+func (c *Client) AnalyticAccounts(ctx context.Context) ([]AnalyticAccount, error) {
+	fields, err := c.existing(ctx, "account.analytic.account", []string{"id", "name", "code", "plan_id", "root_plan_id", "company_id", "active"})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := c.searchRead(ctx, "account.analytic.account", c.companyDomain(), fields,
+		SearchReadOptions{Order: "id asc", Context: map[string]any{"active_test": false}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AnalyticAccount, 0, len(recs))
+	for _, r := range recs {
+		d := NewDecoder(r)
+		a := AnalyticAccount{ID: d.Int("id"), Name: d.String("name"), Code: d.String("code"), Plan: d.Many2One("plan_id"),
+			RootPlan: d.Many2One("root_plan_id"), Company: d.Many2One("company_id"), Active: d.Bool("active")}
+		if _, ok := r["active"]; !ok {
+			a.Active = true
+		}
+		if a.RootPlan.ID == 0 {
+			a.RootPlan = a.Plan
+		}
+		if d.Err() != nil {
+			return nil, fmt.Errorf("account.analytic.account: %w", d.Err())
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

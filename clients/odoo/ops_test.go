@@ -302,6 +302,32 @@ func TestReferenceData(t *testing.T) {
 			t.Errorf("receivable account: got %+v", recv)
 		}
 
+		// Analytic accounts with their plan and root plan; an archived one is still listed (a mapping may name it).
+		if err := e.srv.Write("account.analytic.account", []int64{e.ids.Analytic["Algemeen"]}, map[string]any{"active": false}); err != nil {
+			t.Fatal(err)
+		}
+		analytic, err := e.c.AnalyticAccounts(ctx)
+		if err != nil {
+			t.Fatalf("AnalyticAccounts: %v", err)
+		}
+		byAnalytic := map[string]odoo.AnalyticAccount{}
+		for _, a := range analytic {
+			byAnalytic[a.Name] = a
+		}
+		if len(analytic) != len(e.ids.Analytic) {
+			t.Errorf("%d analytic accounts, want %d", len(analytic), len(e.ids.Analytic))
+		}
+		if a := byAnalytic["Verkoop"]; a.Code != "VK" || a.Plan.ID != e.ids.AnalyticPlans["Departments"] || a.RootPlan.ID != e.ids.AnalyticPlans["Departments"] ||
+			a.RootPlan.Name != "Departments" || !a.Active || a.Company.ID != e.srv.CompanyID() {
+			t.Errorf("analytic account Verkoop: got %+v", a)
+		}
+		if a := byAnalytic["Algemeen"]; a.ID != e.ids.Analytic["Algemeen"] || a.Active {
+			t.Errorf("archived analytic account: got %+v, want listed, inactive", a)
+		}
+		if a := byAnalytic["Operating Costs"]; a.Code != "" || a.Plan.Name != "Internal" {
+			t.Errorf("analytic account without a code: got %+v", a)
+		}
+
 		currencies, err := e.c.Currencies(ctx)
 		if err != nil {
 			t.Fatalf("Currencies: %v", err)
@@ -330,7 +356,7 @@ func TestReferenceData(t *testing.T) {
 		if !found {
 			t.Errorf("Companies: main company %d missing from %+v", e.srv.CompanyID(), companies)
 		}
-	})
+	}, func(o *odootest.Options) { o.AnalyticAccounting = true }) // an accountant archives an analytic account
 }
 
 func moveByName(t *testing.T, ms []odoo.Move, name string) odoo.Move {

@@ -200,6 +200,7 @@ func (r *run) steps() []step {
 		{StepTaxBill, r.taxBill},
 		{StepForeignBill, r.foreignBill},
 		{StepCashRounding, r.cashRounding},
+		{StepAnalytic, r.analytic},
 		{StepPartialPayment, r.partialPayment},
 		{StepFullPayment, r.fullPayment},
 		{StepFindPayments, r.findPayments},

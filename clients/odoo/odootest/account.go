@@ -226,7 +226,6 @@ func (s *Server) defineAccounting() {
 		(&fieldDef{Name: "analytic_distribution", Type: "json", String: "Analytic Distribution"}),
 		fInt("sequence").def(int64(10)),
 	)
-	line.fields["analytic_distribution"].Type = "char" // JSON field: false when empty, like Odoo
 	line.displayName = func(s *Server, e *env, r *record) string {
 		mv := s.displayName(e, s.models["account.move"], asInt(r.Vals["move_id"]))
 		if n := asString(r.Vals["name"]); n != "" {

@@ -225,6 +225,7 @@ func (s *Server) defineModels() {
 		return nil
 	}
 
+	s.defineAnalytic()
 	s.defineAccounting()
 	s.defineIR()
 }

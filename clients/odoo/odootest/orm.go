@@ -794,6 +794,9 @@ func (s *Server) convert(e *env, m *model, f *fieldDef, v any) (any, error) {
 		}
 		return nil, bad()
 	case "json":
+		if f.Name == "analytic_distribution" {
+			return analyticDistribution(v, bad)
+		}
 		switch v.(type) {
 		case nil, bool, string, int64, float64, []any, map[string]any:
 			return v, nil

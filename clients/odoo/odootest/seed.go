@@ -17,6 +17,11 @@ type SeedIDs struct {
 	Accounts   map[string]int64 // by code, main company
 	Terms      map[string]int64 // by name
 	Moves      map[string]int64 // by name ("INV/2026/00001"; "Demo BVBA INV/2026/00001" in the second company; "draft-invoice", "draft-bill")
+	// AnalyticPlans and Analytic are the analytic plans and accounts by name: plans Projects (Odoo's own first
+	// plan), Departments and Internal; accounts Verkoop [VK], Inkoop [IK], Algemeen [ALG] (Departments), Project
+	// Noord [PN], Project Zuid [PZ] (Projects), Operating Costs (Internal), of the main company.
+	AnalyticPlans map[string]int64
+	Analytic      map[string]int64
 }
 
 // Seeded returns the ids of the seeded records (empty maps unless Options.Seed).
@@ -53,8 +58,20 @@ func (s *Server) seed() {
 	sd := &seeder{s: s, ids: &s.seedIDs}
 	ids := sd.ids
 	*ids = SeedIDs{Countries: map[string]int64{}, Currencies: map[string]int64{"EUR": s.eur}, Partners: map[string]int64{}, Taxes: map[string]int64{},
-		Journals: map[string]int64{}, Accounts: map[string]int64{}, Terms: map[string]int64{}, Moves: map[string]int64{}}
+		Journals: map[string]int64{}, Accounts: map[string]int64{}, Terms: map[string]int64{}, Moves: map[string]int64{},
+		AnalyticPlans: map[string]int64{}, Analytic: map[string]int64{}}
 	main := s.mainCompany
+	for _, p := range []struct{ name, applicability string }{{"Projects", "optional"}, {"Departments", "optional"}, {"Internal", "unavailable"}} {
+		ids.AnalyticPlans[p.name] = sd.create(main, "account.analytic.plan", map[string]any{"name": p.name, "default_applicability": p.applicability})
+	}
+	for _, a := range []struct{ name, code, plan string }{{"Verkoop", "VK", "Departments"}, {"Inkoop", "IK", "Departments"},
+		{"Algemeen", "ALG", "Departments"}, {"Project Noord", "PN", "Projects"}, {"Project Zuid", "PZ", "Projects"}, {"Operating Costs", "", "Internal"}} {
+		vals := map[string]any{"name": a.name, "plan_id": ids.AnalyticPlans[a.plan], "company_id": main}
+		if a.code != "" {
+			vals["code"] = a.code
+		}
+		ids.Analytic[a.name] = sd.create(main, "account.analytic.account", vals)
+	}
 
 	usd := sd.create(main, "res.currency", map[string]any{"name": "USD", "full_name": "United States dollar", "symbol": "$", "rounding": 0.01, "rate": 1.0856, "position": "before"})
 	s.usd = usd

@@ -27,8 +27,12 @@ type Options struct {
 	// AccountingApp simulates Odoo Enterprise's Accounting app (account_accountant): an invoice paid by payments
 	// not yet matched with a bank statement is in_payment, not paid. Community (the default) never says in_payment.
 	AccountingApp bool
-	Latency       time.Duration
-	Now           func() time.Time
+	// AnalyticAccounting gives the user the Analytic Accounting group (the setting of that name): only then may it
+	// create, change or delete analytic plans and accounts. Reading them and writing a line's distribution need
+	// no group. Off by default, as for admin in a fresh Community database.
+	AnalyticAccounting bool
+	Latency            time.Duration
+	Now                func() time.Time
 	// WebhookClient sends automation webhooks; default an http.Client with a 1 s timeout.
 	WebhookClient *http.Client
 }
