@@ -87,7 +87,7 @@ type InvoiceRefs struct {
 	// a move that needs it while it is empty cannot be mapped.
 	ZeroVATCode       string
 	PaymentConditions map[string]bool // trimmed codes
-	CostCenters       map[string]bool // trimmed codes
+	CostCenters       map[string]bool // trimmed codes: true for an active cost centre, false for an inactive one
 	CostUnits         map[string]bool // trimmed codes
 }
 
@@ -794,13 +794,21 @@ func (m *invoiceMapper) analyticParts(l odoo.MoveLine) []analyticPart {
 				code = strings.TrimSpace(unit)
 				dim, dimNL, known, target = "cost unit", "kostendrager", m.refs.CostUnits, &s.costUnit
 			}
+			active, exists := known[code]
 			switch {
-			case !known[code]:
+			case !exists:
 				m.add(issue{code: "invoice.unknown_code",
 					en:    fmt.Sprintf("Odoo analytic account %d is mapped to Exact %s %q, which the Exact division does not have", id, dim, code),
 					nl:    fmt.Sprintf("Odoo-kostenplaats %d is gekoppeld aan Exact-%s %q, die de Exact-administratie niet heeft", id, dimNL, code),
 					fixEN: fmt.Sprintf("map it to an existing one: %s", m.command(store.MapAnalytic, id)),
 					fixNL: fmt.Sprintf("koppel hem aan een bestaande: %s", m.command(store.MapAnalytic, id))})
+				ok = false
+			case !active:
+				m.add(issue{code: "invoice.inactive_code",
+					en:    fmt.Sprintf("Odoo analytic account %d is mapped to Exact %s %q, which is not active in Exact", id, dim, code),
+					nl:    fmt.Sprintf("Odoo-kostenplaats %d is gekoppeld aan Exact-%s %q, die in Exact niet actief is", id, dimNL, code),
+					fixEN: fmt.Sprintf("make it active in Exact, or map the account to an active one: %s", m.command(store.MapAnalytic, id)),
+					fixNL: fmt.Sprintf("maak hem in Exact actief, of koppel de rekening aan een actieve: %s", m.command(store.MapAnalytic, id))})
 				ok = false
 			case *target != "" && *target != code:
 				m.add(issue{code: "invoice.analytic_conflict",

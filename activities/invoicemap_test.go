@@ -688,6 +688,8 @@ func TestMapInvoiceProblems(t *testing.T) {
 			nil, func(r *InvoiceRefs) { r.Mapped[store.MapTax][11] = "7" }, "invoice.vat_charged", []string{"adds 21 VAT to the total"}},
 		{"unknown cost centre", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"40": 100.0}}}},
 			nil, func(r *InvoiceRefs) { r.Mapped[store.MapAnalytic][40] = "KP999" }, "invoice.unknown_code", []string{`cost centre "KP999"`, "--kind analytic --odoo-id 40"}},
+		{"inactive cost centre", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"41": 100.0}}}},
+			nil, func(r *InvoiceRefs) { r.CostCenters["KP200"] = false }, "invoice.inactive_code", []string{`cost centre "KP200"`, "not active", "--kind analytic --odoo-id 41"}},
 		{"unknown cost unit", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"50": 100.0}}}},
 			nil, func(r *InvoiceRefs) { r.Mapped[store.MapAnalytic][50] = "unit:PRJ9" }, "invoice.unknown_code", []string{`cost unit "PRJ9"`}},
 		{"two cost centres in one share", fxInvoice{lines: []fxLine{{name: "Work", qty: "1", price: "10", taxes: []int64{1}, analytic: map[string]any{"40,41": 100.0}}}},

@@ -440,7 +440,8 @@ type MapInvoiceInput struct {
 }
 
 // MapInvoiceActivity maps a move to an Exact entry with the connection's mappings and the cached reference data:
-// no reference read from Exact per invoice, one refresh when a mapped code is unknown (it may be new in Exact).
+// no reference read from Exact per invoice, one refresh when a mapped code is unknown or inactive (it may be new,
+// or made active again, in Exact).
 func (v *Invoices) MapInvoiceActivity(ctx context.Context, in MapInvoiceInput) (MappedEntry, error) {
 	c := v.Contacts
 	conn, err := c.Clients.Connection(ctx, in.ConnectionID)
@@ -452,7 +453,7 @@ func (v *Invoices) MapInvoiceActivity(ctx context.Context, in MapInvoiceInput) (
 		return MappedEntry{}, Classify(err)
 	}
 	m, p := MapInvoice(in.Move, refs)
-	if p != nil && p.Code == "invoice.unknown_code" {
+	if p != nil && (p.Code == "invoice.unknown_code" || p.Code == "invoice.inactive_code") {
 		if refs, err = v.invoiceRefs(ctx, conn, true); err != nil {
 			return MappedEntry{}, Classify(err)
 		}
@@ -480,7 +481,7 @@ func (v *Invoices) invoiceRefs(ctx context.Context, conn store.Connection, force
 		refs.Mapped[m.Kind][m.OdooID] = m.ExactCode
 	}
 	refs.ZeroVATCode = strings.TrimSpace(refs.Mapped[store.MapTax][0])
-	data, err := v.reference(ctx, conn, force)
+	data, err := v.reference(ctx, conn, force, len(refs.Mapped[store.MapAnalytic]) > 0)
 	if err != nil {
 		return refs, err
 	}
@@ -517,6 +518,17 @@ func (v *Invoices) invoiceRefs(ctx context.Context, conn store.Connection, force
 	for code := range data[refDivision] {
 		refs.DivisionCurrency = code
 	}
+	refs.CostCenters, refs.CostUnits = map[string]bool{}, map[string]bool{}
+	for code, raw := range data[store.RefCostCenter] {
+		var cc exact.CostCenter
+		if err := json.Unmarshal(raw, &cc); err != nil {
+			return refs, fmt.Errorf("cached cost centre %s: %w", code, err)
+		}
+		refs.CostCenters[code] = cc.Active
+	}
+	for code := range data[store.RefCostUnit] {
+		refs.CostUnits[code] = true
+	}
 	return refs, nil
 }
 
@@ -524,8 +536,9 @@ func (v *Invoices) invoiceRefs(ctx context.Context, conn store.Connection, force
 const refDivision = "division_currency"
 
 // reference returns the cached reference data by kind, reading from Exact the kinds that are missing or older
-// than ReferenceMaxAge (every kind when force).
-func (v *Invoices) reference(ctx context.Context, conn store.Connection, force bool) (map[string]map[string]json.RawMessage, error) {
+// than ReferenceMaxAge (every kind when force). Cost centres and cost units are read only for a connection that
+// maps analytic accounts (analytic): the others spend no Exact call on them.
+func (v *Invoices) reference(ctx context.Context, conn store.Connection, force, analytic bool) (map[string]map[string]json.RawMessage, error) {
 	st := v.Contacts.Store
 	maxAge := v.ReferenceMaxAge
 	if maxAge <= 0 {
@@ -533,7 +546,11 @@ func (v *Invoices) reference(ctx context.Context, conn store.Connection, force b
 	}
 	out := map[string]map[string]json.RawMessage{}
 	var ec *exact.Client
-	for _, kind := range []string{store.RefJournal, store.RefGLAccount, store.RefVATCode, store.RefPaymentCondition, store.RefCurrency, refDivision} {
+	kinds := []string{store.RefJournal, store.RefGLAccount, store.RefVATCode, store.RefPaymentCondition, store.RefCurrency, refDivision}
+	if analytic {
+		kinds = append(kinds, store.RefCostCenter, store.RefCostUnit)
+	}
+	for _, kind := range kinds {
 		rows, at, err := st.Reference(ctx, conn.ID, kind)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
@@ -604,6 +621,20 @@ func readReference(ctx context.Context, ec *exact.Client, div int, kind string) 
 		if cs, err = ec.Currencies(ctx, div); err == nil {
 			for _, cur := range cs {
 				err = errors.Join(err, add(cur.Code, cur))
+			}
+		}
+	case store.RefCostCenter:
+		var cs []exact.CostCenter
+		if cs, err = exact.Collect(ec.CostCenters.List(ctx, div, nil)); err == nil {
+			for _, cc := range cs {
+				err = errors.Join(err, add(cc.Code, cc))
+			}
+		}
+	case store.RefCostUnit:
+		var us []exact.CostUnit
+		if us, err = exact.Collect(ec.CostUnits.List(ctx, div, nil)); err == nil {
+			for _, cu := range us {
+				err = errors.Join(err, add(cu.Code, cu))
 			}
 		}
 	case refDivision:

@@ -219,6 +219,7 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	if out := c.must("status"); !strings.Contains(out, "invoices from 2026-01-01: 0 in Exact") || !strings.Contains(out, "payments from Exact: last pull 20") {
 		t.Errorf("status after invoices --from:\n%s", out)
 	}
+	checkAnalyticMappings(t, c, od.Seeded().Analytic)
 	if out := c.must("invoices", "--off"); !strings.Contains(out, "sends no invoices any more") {
 		t.Errorf("invoices --off said %q", out)
 	}
@@ -258,7 +259,7 @@ func checkMappingsList(t *testing.T, c cli, instalments int64) {
 	code, stdout, stderr := c.main("mappings", "list", "--json")
 	var report mappingsReport
 	decodeOne(t, stdout, &report)
-	if code != exitOK || stderr != "" || len(report.Kinds) != 5 {
+	if code != exitOK || stderr != "" || len(report.Kinds) != 6 {
 		t.Fatalf("mappings list --json: exit %d, %d kinds, stderr %q", code, len(report.Kinds), stderr)
 	}
 	pt := report.Kinds[0]
@@ -271,9 +272,36 @@ func checkMappingsList(t *testing.T, c cli, instalments int64) {
 		}
 	}
 	for _, k := range report.Kinds[1:] {
+		if k.Kind == "analytic" {
+			if k.Needed || !strings.HasPrefix(k.NeededBy, "optional") || k.Total == 0 {
+				t.Errorf("analytic accounts in JSON: needed %v by %q, %d rows; want optional, listed", k.Needed, k.NeededBy, k.Total)
+			}
+			continue
+		}
 		if k.Needed || !strings.HasPrefix(k.NeededBy, "needed by the invoice sync") && !strings.HasPrefix(k.NeededBy, "needed by the payment pull") || k.Total == 0 {
 			t.Errorf("kind %s in JSON: needed %v by %q, %d rows; want not needed until invoices", k.Kind, k.Needed, k.NeededBy, k.Total)
 		}
+	}
+}
+
+// checkAnalyticMappings maps Odoo analytic accounts to an Exact cost centre and a cost unit, is refused an inactive
+// cost centre, and lists the analytic kind as optional: an unmapped analytic account is never MISSING.
+func checkAnalyticMappings(t *testing.T, c cli, analytic map[string]int64) {
+	t.Helper()
+	c.must("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Verkoop"]), "--exact-code", "100")
+	c.must("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Project Noord"]), "--exact-code", "unit:PRJ1")
+	code, stdout, stderr := c.main("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Inkoop"]), "--exact-code", "900")
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, `"900" is not a analytic code`) || !strings.Contains(stderr, "valid: 100, 200, 300, unit:PRJ1, unit:PRJ2.") {
+		t.Errorf("an inactive cost centre: exit %d, stdout %q, stderr %q; want 1 and the active codes", code, stdout, stderr)
+	}
+	out := c.must("mappings", "list", "--kind", "analytic")
+	for _, want := range []string{"(optional, for the invoice sync", fmt.Sprintf("2 of %d mapped and valid", len(analytic)), "[VK] Verkoop (Departments)", "unit:PRJ1", "not mapped yet"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("mappings list --kind analytic lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "MISSING") || strings.Contains(out, "To do") {
+		t.Errorf("optional analytic mappings listed as missing:\n%s", out)
 	}
 }
 

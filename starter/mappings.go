@@ -81,8 +81,24 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 			for _, a := range as {
 				items = append(items, item{a.ID, a.Code + " " + a.Name})
 			}
+		case store.MapAnalytic:
+			as, err := oc.AnalyticAccounts(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, a := range as {
+				name := a.Name
+				if a.Code != "" {
+					name = "[" + a.Code + "] " + name
+				}
+				name += " (" + a.RootPlan.Name + ")"
+				if !a.Active {
+					name += " (archived)"
+				}
+				items = append(items, item{a.ID, name})
+			}
 		default:
-			return nil, nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax, account or bank_journal", kind)
+			return nil, nil, fmt.Errorf("unknown mapping kind %q: want payment_term, journal, tax, account, bank_journal or analytic", kind)
 		}
 		codes, err := validCodes(ctx, cl, conn, kind)
 		if err != nil {
@@ -114,18 +130,26 @@ func mappingRows(ctx context.Context, e *env, conn store.Connection, kinds []str
 // mappingKind is a kind of mapping with the sync that needs it.
 type mappingKind struct {
 	kind, title string
-	needed      bool
+	needed      func(conn store.Connection) bool // whether a sync the connection runs needs it
 	neededBy    string
 }
+
+// always, invoices and never say when a kind of mapping is needed: the contact sync always runs; the invoice sync
+// and the payment pull once `starter invoices --from DATE` turned them on; analytic mappings are optional.
+func always(store.Connection) bool      { return true }
+func invoices(c store.Connection) bool  { return !c.InvoicesFrom.IsZero() }
+func neverNeeded(store.Connection) bool { return false }
 
 // mappingKinds are the kinds of mapping in the order listed, with the sync that needs them: payment terms the
 // contact sync; journals, taxes and accounts the invoice sync (`starter invoices --from DATE` turns it on).
 var mappingKinds = []mappingKind{
-	{store.MapPaymentTerm, "Payment terms → Exact payment conditions", true, "needed by the contact sync"},
-	{store.MapJournal, "Journals → Exact journals", false, "needed by the invoice sync (only mapped journals are synced)"},
-	{store.MapTax, "Taxes → Exact VAT codes", false, "needed by the invoice sync (Odoo id 0: lines without tax)"},
-	{store.MapAccount, "Accounts → Exact GL accounts", false, "needed by the invoice sync"},
-	{store.MapBankJournal, "Bank and cash journals → Exact bank and cash journals", false, "needed by the payment pull (where Exact's payments are registered)"},
+	{store.MapPaymentTerm, "Payment terms → Exact payment conditions", always, "needed by the contact sync"},
+	{store.MapJournal, "Journals → Exact journals", invoices, "needed by the invoice sync (only mapped journals are synced)"},
+	{store.MapTax, "Taxes → Exact VAT codes", invoices, "needed by the invoice sync (Odoo id 0: lines without tax)"},
+	{store.MapAccount, "Accounts → Exact GL accounts", invoices, "needed by the invoice sync"},
+	{store.MapBankJournal, "Bank and cash journals → Exact bank and cash journals", invoices, "needed by the payment pull (where Exact's payments are registered)"},
+	{store.MapAnalytic, "Analytic accounts → Exact cost centres (code) or cost units (" + activities.AnalyticUnitPrefix + "<code>)", neverNeeded,
+		"optional, for the invoice sync: a line's share on an unmapped analytic account goes without one, with a note"},
 }
 
 func kindsFlag(v string) []string {
@@ -167,7 +191,7 @@ type mappingsReport struct {
 
 func mappingsList(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("mappings list")
-	kind := fs.String("kind", "all", "payment_term, journal, tax, account (comma-separated) or all")
+	kind := fs.String("kind", "all", "payment_term, journal, tax, account, bank_journal, analytic (comma-separated) or all")
 	asJSON := fs.Bool("json", false, "print one JSON document (for scripts and monitoring)")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
@@ -183,7 +207,7 @@ func mappingsList(ctx context.Context, e *env, args []string) error {
 		if !slices.Contains(kinds, mk.kind) {
 			continue
 		}
-		k := mappingKindReport{Kind: mk.kind, Needed: mk.needed, NeededBy: mk.neededBy, Rows: []mappingRowReport{}, title: mk.title}
+		k := mappingKindReport{Kind: mk.kind, Needed: mk.needed(conn), NeededBy: mk.neededBy, Rows: []mappingRowReport{}, title: mk.title}
 		for _, r := range rows {
 			if r.Kind != mk.kind {
 				continue
@@ -231,7 +255,7 @@ func mappingsList(ctx context.Context, e *env, args []string) error {
 
 func mappingsSet(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("mappings set")
-	kind := fs.String("kind", "", "payment_term, journal, tax, account or bank_journal")
+	kind := fs.String("kind", "", "payment_term, journal, tax, account, bank_journal or analytic (a cost centre code, or "+activities.AnalyticUnitPrefix+"<code> for a cost unit)")
 	odooID := fs.Int64("odoo-id", 0, "id of the Odoo record")
 	code := fs.String("exact-code", "", "the Exact code (payment condition, journal, VAT code or GL account)")
 	if err := e.parseFlags(fs, args); err != nil {
@@ -318,6 +342,21 @@ func validCodes(ctx context.Context, cl *activities.Clients, conn store.Connecti
 		xs, err := exact.Collect(ec.GLAccounts.List(ctx, div, nil))
 		for _, x := range xs {
 			add(x.Code)
+		}
+		return out, err
+	case store.MapAnalytic:
+		centres, err := exact.Collect(ec.CostCenters.List(ctx, div, nil))
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range centres {
+			if x.Active {
+				add(x.Code)
+			}
+		}
+		units, err := exact.Collect(ec.CostUnits.List(ctx, div, nil))
+		for _, x := range units {
+			add(activities.AnalyticUnitPrefix + strings.TrimSpace(x.Code))
 		}
 		return out, err
 	}
