@@ -317,6 +317,39 @@ func (c *Client) ReconcileCreditNote(ctx context.Context, invoiceID, refundID in
 	return nil
 }
 
+// UnreconcileCreditNote takes back a reconciliation of an invoice or bill with a credit note, as the invoice's
+// payment widget does (account.move.js_remove_outstanding_partial, which unlinks the partial; Odoo then reopens
+// both moves and drops their matching number). Of the partials between the two moves it removes the one of
+// amount (in the invoice's currency), or every one when none is of that amount; payments and other credit notes
+// stay reconciled. It returns the amount taken back; zero when nothing was reconciled between them (taken back
+// already, say by an earlier attempt whose answer was lost).
+func (c *Client) UnreconcileCreditNote(ctx context.Context, invoiceID, refundID int64, amount decimal.Decimal) (decimal.Decimal, error) {
+	mps, err := c.InvoicePayments(ctx, []int64{invoiceID})
+	if err != nil {
+		return decimal.Zero, err
+	}
+	var between []Reconciliation
+	for _, r := range mps[0].Reconciled {
+		if r.CounterpartMove.ID == refundID {
+			between = append(between, r)
+		}
+	}
+	for _, r := range between {
+		if r.Amount.Equal(amount) {
+			between = []Reconciliation{r}
+			break
+		}
+	}
+	taken := decimal.Zero
+	for _, r := range between {
+		if _, err := c.call(ctx, "account.move", "js_remove_outstanding_partial", []any{[]any{invoiceID}, r.PartialID}, nil); err != nil {
+			return taken, err
+		}
+		taken = taken.Add(r.Amount)
+	}
+	return taken, nil
+}
+
 // MovePayments is what is paid on an invoice or bill: its residual and payment state, and every journal
 // item reconciled with it (payments, credit notes, other entries).
 type MovePayments struct {

@@ -218,6 +218,27 @@ func (r *run) creditNote(ctx context.Context) error {
 	if mp := mps[1]; mp.PaymentState != "paid" || !mp.AmountResidual.IsZero() || len(mp.Reconciled) != 1 || mp.Reconciled[0].CounterpartType != odoo.MoveOutInvoice {
 		r.surprise("the credit note of the rest: %+v, want paid by the invoice", mp)
 	}
+	// Take the second credit note back, as the invoice's payment widget does: the first stays reconciled.
+	seventy := decimal.RequireFromString("70")
+	taken, err := r.c.UnreconcileCreditNote(ctx, inv.ID, rest.ID, seventy)
+	if err != nil {
+		return err
+	}
+	if !taken.Equal(seventy) {
+		r.surprise("unreconcile the credit note of the rest: took back %s, want 70", taken)
+	}
+	if err := partial("after taking back the credit note of the rest"); err != nil {
+		return err
+	}
+	if mps, err = r.c.InvoicePayments(ctx, []int64{rest.ID}); err != nil {
+		return err
+	}
+	if mp := mps[0]; mp.PaymentState != "not_paid" || !mp.AmountResidual.Equal(seventy) || len(mp.Reconciled) != 0 {
+		r.surprise("the credit note taken back: %+v, want not_paid, 70 open, nothing reconciled", mp)
+	}
+	if taken, err = r.c.UnreconcileCreditNote(ctx, inv.ID, rest.ID, seventy); err != nil || !taken.IsZero() {
+		r.surprise("unreconcile it again: took back %s, %v; want nothing, no error", taken, err)
+	}
 	return nil
 }
 

@@ -665,7 +665,7 @@ func jsRemoveOutstandingPartial(s *Server, e *env, m *model, ids []int64, p map[
 	affected := []*record{aml.recs[asInt(part.Vals["debit_move_id"])], aml.recs[asInt(part.Vals["credit_move_id"])]}
 	s.models["account.partial.reconcile"].remove(part.ID)
 	s.refreshReconciliation(e, affected)
-	return nil, nil
+	return true, nil // partial.unlink()'s answer
 }
 
 // lockDate is the company's lock date for the admin (an adviser: the fiscal year lock date; the period lock date
