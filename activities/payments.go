@@ -440,14 +440,45 @@ func (p *Payments) apply(ctx context.Context, in ApplyInput) (string, error) {
 		}
 		return fmt.Sprintf("matched with a credit note in Exact: reconciled in Odoo (%s) | NL: in Exact afgeletterd met een creditnota: in Odoo afgeletterd (%s)", r.Amount, r.Amount), nil
 	case a.Unreconcile != nil:
-		p := &Problem{Code: "payment.unreconcile",
-			EN:    fmt.Sprintf("The credit note match of %s was undone in Exact; exactsync does not take back a reconciliation in Odoo yet.", a.Unreconcile.Amount),
-			NL:    fmt.Sprintf("De afletting met de creditnota (%s) is in Exact ongedaan gemaakt; exactsync maakt een afletting in Odoo nog niet ongedaan.", a.Unreconcile.Amount),
-			FixEN: "unreconcile the credit note from the invoice in Odoo by hand (Journal Items → Unreconcile), then `starter retry`",
-			FixNL: "maak de afletting van de creditnota in Odoo met de hand ongedaan (Boekingsregels → Afletting ongedaan maken) en daarna `starter retry`"}
-		return "", dataError(p, nil)
+		return p.unreconcile(ctx, conn, oc, in.MoveID, *a.Unreconcile)
 	}
 	return "", fmt.Errorf("an empty payment action for move %d", in.MoveID)
+}
+
+// unreconcile takes back a credit note's reconciliation with the invoice that the connector made and Exact no
+// longer has (the accountant undid the match): only one the connector recorded as done, never one a person
+// made. Taking it back twice finds nothing left to take back and records it all the same.
+func (p *Payments) unreconcile(ctx context.Context, conn store.Connection, oc *odoo.Client, moveID int64, u UnreconcileCreditNote) (string, error) {
+	key := u.TermID + " " + exactIDKey(u.CreditEntryID)
+	rec, err := p.Store.OdooPaymentOf(ctx, conn.ID, store.PaymentKindReconcile, key, moveID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && rec.State != store.PaymentDone {
+		// Never take back a reconciliation the connector did not make: a bug to report, not to retry.
+		return "", temporal.NewNonRetryableApplicationError(fmt.Sprintf("take back the reconciliation %q of move %d: the connector has no such reconciliation done (state %q)",
+			key, moveID, rec.State), ErrTypeConnector, err)
+	}
+	if err != nil {
+		return "", err
+	}
+	invoice, err := p.moveOf(ctx, conn.ID, u.InvoiceEntryID)
+	if err != nil {
+		return "", err
+	}
+	credit, err := p.moveOf(ctx, conn.ID, u.CreditEntryID)
+	if err != nil {
+		return "", err
+	}
+	taken, err := oc.UnreconcileCreditNote(ctx, invoice, credit, u.Amount)
+	if err != nil {
+		return "", err
+	}
+	for _, move := range []int64{invoice, credit} {
+		if err := p.Store.SaveOdooPayment(ctx, conn.ID, store.OdooPayment{Kind: store.PaymentKindReconcile, Key: key, MoveID: move,
+			Amount: u.Amount, State: store.PaymentCancelled}); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("the credit note match of %s was undone in Exact: the reconciliation taken back in Odoo (%s) | NL: de afletting met de creditnota (%s) is in Exact ongedaan gemaakt: in Odoo teruggedraaid (%s)",
+		u.Amount, taken, u.Amount, taken), nil
 }
 
 // register registers one Exact payment in Odoo, once (see ApplyPaymentAction).

@@ -215,6 +215,37 @@ func TestPaymentsMatchedInExactReachOdoo(t *testing.T) {
 		t.Errorf("three more pulls registered %d more payments, want none", again-made)
 	}
 	check("after three more pulls")
+
+	// The accountant undoes the credit note's match in Exact: the connector takes its reconciliation back in
+	// Odoo, and both moves are open again; matched again, they are reconciled again.
+	stateOf := func(k string) string {
+		t.Helper()
+		mps, err := oc.InvoicePayments(ctx, []int64{moves[k]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mps[0].PaymentState
+	}
+	if err := s.exact.UndoMatch(s.div, entry["credit"]); err != nil {
+		t.Fatal(err)
+	}
+	pull()
+	check("after the credit note's match was undone")
+	if got, gotRefund := stateOf("credit"), stateOf("refund"); got != "not_paid" || gotRefund != "not_paid" {
+		t.Errorf("after the undone credit note match: invoice %s, credit note %s; want both not_paid", got, gotRefund)
+	}
+	if _, err := s.exact.MatchCreditNote(s.div, entry["credit"], entry["refund"]); err != nil {
+		t.Fatalf("match the credit note again: %v", err)
+	}
+	pull()
+	check("after the credit note was matched again")
+	if got := stateOf("credit"); got != "reversed" && got != "paid" {
+		t.Errorf("matched again: invoice %s, want reversed", got)
+	}
+	if again := s.odooPaymentCount() - paymentsBefore; again != made {
+		t.Errorf("undoing and redoing a credit note match registered %d payments, want none", again-made)
+	}
+
 	// A quiet pull costs one Exact call (sync/Cashflow/PaymentTerms; sync/Deleted only with changes or hourly).
 	s.exact.ResetCalls()
 	pull()
