@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/exactsync/exactsync/clients/exact"
@@ -508,11 +509,31 @@ func (p *Payments) register(ctx context.Context, conn store.Connection, oc *odoo
 	if err != nil {
 		return "", err
 	}
+	var writeOff []odoo.WriteOff
+	written := ""
+	if !r.WriteOff.IsZero() {
+		cos, err := oc.Companies(ctx)
+		if err != nil {
+			return "", err
+		}
+		var co odoo.Company
+		for _, c := range cos {
+			if c.ID == conn.OdooCompanyID || conn.OdooCompanyID == 0 && co.ID == 0 {
+				co = c
+			}
+		}
+		account, problem := writeOffAccount(co, r.WriteOff, r.Inbound)
+		if problem != nil {
+			return "", dataError(problem, nil)
+		}
+		writeOff = append(writeOff, odoo.WriteOff{Account: account.ID, Label: "exactsync: exchange rounding"})
+		written = fmt.Sprintf("; %s written off on %s | NL: %s afgeboekt op %s", r.WriteOff, account.Name, r.WriteOff, account.Name)
+	}
 	rec = store.OdooPayment{Kind: store.PaymentKindPayment, Key: r.TermID, MoveID: moveID, Amount: r.Amount, Memo: memo, State: store.PaymentPending}
 	if err := p.Store.SaveOdooPayment(ctx, conn.ID, rec); err != nil {
 		return "", err
 	}
-	id, err := oc.RegisterPayment(ctx, moveID, r.Amount, r.Date, journal, memo)
+	id, err := oc.RegisterPayment(ctx, moveID, r.Amount, r.Date, journal, memo, writeOff...)
 	if err != nil {
 		return "", err
 	}
@@ -532,7 +553,28 @@ func (p *Payments) register(ctx context.Context, conn store.Connection, oc *odoo
 		return "", err
 	}
 	return fmt.Sprintf("paid in Exact on %s: payment %d of %s registered in Odoo | NL: betaald in Exact op %s: betaling %d van %s geregistreerd in Odoo",
-		r.Date.Format("2006-01-02"), id, r.Amount, r.Date.Format("2006-01-02"), id, r.Amount), nil
+		r.Date.Format("2006-01-02"), id, r.Amount, r.Date.Format("2006-01-02"), id, r.Amount) + written, nil
+}
+
+// writeOffAccount is the account a payment's rounding difference is written off on: the company's exchange loss
+// account when the difference is to the company's cost (less received on an invoice or a supplier's credit note,
+// more paid on a bill or a customer's credit note), else its exchange gain account. writeOff is Odoo's residual
+// before the payment minus the payment; inbound: money received.
+func writeOffAccount(co odoo.Company, writeOff decimal.Decimal, inbound bool) (odoo.Many2One, *Problem) {
+	account, which, whichNL := co.ExchangeGain, "gain", "winst"
+	if writeOff.IsPositive() == inbound {
+		account, which, whichNL = co.ExchangeLoss, "loss", "verlies"
+	}
+	if account.ID != 0 {
+		return account, nil
+	}
+	return account, &Problem{Code: "payment.exchange_account",
+		EN: fmt.Sprintf("Exact's payment leaves a rounding difference of %s to write off, and Odoo company %d %q has no exchange %s account.",
+			writeOff, co.ID, co.Name, which),
+		NL: fmt.Sprintf("De betaling in Exact laat een afrondingsverschil van %s om af te boeken, en Odoo-bedrijf %d %q heeft geen rekening voor koers%s.",
+			writeOff, co.ID, co.Name, whichNL),
+		FixEN: "set the exchange gain and loss accounts in Odoo (Accounting → Configuration → Settings → Default Accounts), then `starter retry`",
+		FixNL: "stel de rekeningen voor koerswinst en -verlies in Odoo in (Boekhouding → Configuratie → Instellingen → Standaardrekeningen), daarna `starter retry`"}
 }
 
 // paymentMemo is the communication of a payment the connector registers for an Exact term: found again by it.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/exact/exacttest"
+	"github.com/exactsync/exactsync/clients/odoo"
 )
 
 // Payment terms as the simulator's cash-flow model writes them (exacttest/cashflow.go): an entry's term keeps its
@@ -860,5 +861,33 @@ func TestPaymentStateFollowsTheSimulator(t *testing.T) {
 	})
 	if !odooOf[usd].Residual.Equal(ptDec("100")) || odooOf[usd].Currency != "USD" {
 		t.Errorf("dollar invoice in Odoo: %s %s, want 100 USD open", odooOf[usd].Residual, odooOf[usd].Currency)
+	}
+}
+
+// A rounding difference is written off on the exchange loss account when it costs the company (less received,
+// more paid) and on the gain account otherwise; a company without the account gets a bilingual data error.
+func TestWriteOffAccount(t *testing.T) {
+	co := odoo.Company{ID: 1, Name: "Demo B.V.", ExchangeGain: odoo.Many2One{ID: 8, Name: "8009 Koerswinst"}, ExchangeLoss: odoo.Many2One{ID: 7, Name: "7009 Koersverlies"}}
+	cent := decimal.RequireFromString("0.01")
+	for _, tc := range []struct {
+		name     string
+		writeOff decimal.Decimal
+		inbound  bool
+		want     int64
+	}{
+		{"a customer paid a cent less", cent, true, 7},
+		{"a customer paid a cent more", cent.Neg(), true, 8},
+		{"a supplier was paid a cent less", cent, false, 8},
+		{"a supplier was paid a cent more", cent.Neg(), false, 7},
+	} {
+		got, p := writeOffAccount(co, tc.writeOff, tc.inbound)
+		if p != nil || got.ID != tc.want {
+			t.Errorf("%s: account %+v, problem %v; want %d", tc.name, got, p, tc.want)
+		}
+	}
+	co.ExchangeLoss = odoo.Many2One{}
+	_, p := writeOffAccount(co, cent, true)
+	if p == nil || p.Code != "payment.exchange_account" || !strings.Contains(p.EN, "no exchange loss account") || !strings.Contains(p.FixNL, "starter retry") {
+		t.Errorf("no loss account: %+v, want the bilingual data error", p)
 	}
 }

@@ -91,6 +91,9 @@ type Company struct {
 	// each line's tax is rounded, then summed per tax) or RoundGlobally (summed unrounded per tax, then
 	// rounded). Tax lines carry the result either way; the mapping needs it to reproduce a total.
 	TaxRoundingMethod string
+	// ExchangeGain and ExchangeLoss are the accounts Odoo books exchange differences on (the company's income and
+	// expense currency exchange accounts, set by its chart).
+	ExchangeGain, ExchangeLoss Many2One
 }
 
 // PaymentTerms reads all active payment terms and their lines (two calls).
@@ -310,7 +313,7 @@ func placesOf(rounding decimal.Decimal) int32 {
 // tax rounding method.
 func (c *Client) Companies(ctx context.Context) ([]Company, error) {
 	fields, err := c.existing(ctx, "res.company", []string{"id", "name", "currency_id", "partner_id", "country_id", "vat", "company_registry",
-		"tax_calculation_rounding_method"})
+		"tax_calculation_rounding_method", "income_currency_exchange_account_id", "expense_currency_exchange_account_id"})
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +326,8 @@ func (c *Client) Companies(ctx context.Context) ([]Company, error) {
 		d := NewDecoder(r)
 		co := Company{ID: d.Int("id"), Name: d.String("name"), Currency: d.Many2One("currency_id"),
 			Partner: d.Many2One("partner_id"), Country: d.Many2One("country_id"), VAT: d.String("vat"),
-			CompanyRegistry: d.String("company_registry"), TaxRoundingMethod: d.String("tax_calculation_rounding_method")}
+			CompanyRegistry: d.String("company_registry"), TaxRoundingMethod: d.String("tax_calculation_rounding_method"),
+			ExchangeGain: d.Many2One("income_currency_exchange_account_id"), ExchangeLoss: d.Many2One("expense_currency_exchange_account_id")}
 		if d.Err() != nil {
 			return nil, fmt.Errorf("res.company: %w", d.Err())
 		}

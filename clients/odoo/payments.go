@@ -21,7 +21,10 @@ import (
 // (see Payment.Date). Give each payment a unique communication: FindPayments finds it
 // again by it when an answer was lost. It returns the created account.payment's
 // id when Odoo reports it (0 otherwise).
-func (c *Client) RegisterPayment(ctx context.Context, moveID int64, amount decimal.Decimal, date time.Time, journalID int64, communication string) (int64, error) {
+//
+// With a WriteOff the invoice is marked fully paid ("Mark as fully paid"): what the payment leaves open, or pays
+// beyond what is due, is booked on WriteOff.Account (a rounding difference of a foreign currency).
+func (c *Client) RegisterPayment(ctx context.Context, moveID int64, amount decimal.Decimal, date time.Time, journalID int64, communication string, writeOff ...WriteOff) (int64, error) {
 	const wizard = "account.payment.register"
 	switch {
 	case moveID <= 0:
@@ -46,6 +49,15 @@ func (c *Client) RegisterPayment(ctx context.Context, moveID int64, amount decim
 	if communication != "" {
 		vals["communication"] = communication
 	}
+	for _, w := range writeOff {
+		if w.Account <= 0 {
+			return 0, fmt.Errorf("odoo: %s: a write-off needs an account", wizard)
+		}
+		vals["payment_difference_handling"], vals["writeoff_account_id"] = "reconcile", w.Account
+		if w.Label != "" {
+			vals["writeoff_label"] = w.Label
+		}
+	}
 	wid, err := c.createWith(ctx, wizard, vals, active)
 	if err != nil {
 		return 0, err
@@ -60,6 +72,13 @@ func (c *Client) RegisterPayment(ctx context.Context, moveID int64, amount decim
 		}
 	}
 	return 0, nil
+}
+
+// WriteOff books the difference between a payment and what the invoice has open on Account, with Label on the
+// write-off journal item (Odoo's default "Write-Off" when empty).
+type WriteOff struct {
+	Account int64
+	Label   string
 }
 
 // Payment is an account.payment.

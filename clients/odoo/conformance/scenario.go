@@ -205,6 +205,7 @@ func (r *run) steps() []step {
 		{StepFullPayment, r.fullPayment},
 		{StepFindPayments, r.findPayments},
 		{StepOverpay, r.overpay},
+		{StepWriteOff, r.writeOff},
 		{StepCreditNote, r.creditNote},
 		{StepLockedPayment, r.lockedPayment},
 		{StepResetToDraft, r.resetToDraft},

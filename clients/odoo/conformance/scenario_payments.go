@@ -303,3 +303,35 @@ func (r *run) inLockedPeriod(ctx context.Context, inv odoo.Move) error {
 	}
 	return nil
 }
+
+// StepWriteOff registers a payment one cent short and one a cent over, each marked fully paid with the difference
+// written off on the company's exchange difference accounts.
+const StepWriteOff = "register payments with a write-off"
+
+func (r *run) writeOff(ctx context.Context) error {
+	if r.company.ExchangeGain.ID == 0 || r.company.ExchangeLoss.ID == 0 {
+		r.surprise("company %d has no exchange difference accounts: gain %+v, loss %+v", r.company.ID, r.company.ExchangeGain, r.company.ExchangeLoss)
+		return nil
+	}
+	for _, tc := range []struct {
+		paid    string
+		account odoo.Many2One
+	}{{"49.99", r.company.ExchangeLoss}, {"50.01", r.company.ExchangeGain}} {
+		m, err := r.simpleInvoice(ctx, "Written off "+tc.paid+" "+r.suffix, decimal.RequireFromString("50.00"), r.today.Format(odoo.DateLayout))
+		if err != nil {
+			return err
+		}
+		if _, err := r.c.RegisterPayment(ctx, m.ID, decimal.RequireFromString(tc.paid), r.today, r.bankJournal, "Write-off "+tc.paid+" "+r.suffix,
+			odoo.WriteOff{Account: tc.account.ID, Label: "Rounding " + r.suffix}); err != nil {
+			return err
+		}
+		mp, err := r.invoicePayments(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if !mp.AmountResidual.IsZero() || mp.PaymentState != "paid" && mp.PaymentState != "in_payment" {
+			r.surprise("invoice of 50.00 paid %s with a write-off on %s: %+v, want paid, nothing open", tc.paid, tc.account.Name, mp)
+		}
+	}
+	return nil
+}

@@ -103,6 +103,8 @@ func (s *Server) defineModels() {
 		fM2O("partner_id", "res.partner"), fChar("vat").label("Tax ID"), fChar("company_registry"), fInt("sequence").def(int64(10)),
 		fM2O("account_journal_payment_debit_account_id", "account.account").label("Journal Outstanding Receipts"),
 		fM2O("account_journal_payment_credit_account_id", "account.account").label("Journal Outstanding Payments"),
+		fM2O("income_currency_exchange_account_id", "account.account").label("Gain Exchange Rate Account"),
+		fM2O("expense_currency_exchange_account_id", "account.account").label("Loss Exchange Rate Account"),
 		fDate("fiscalyear_lock_date").label("Lock Date"), fDate("period_lock_date").label("Journal Entries Lock Date"),
 		fDate("tax_lock_date").label("Tax Return Lock Date"),
 		fSel("tax_calculation_rounding_method", "round_per_line|Round per Line", "round_globally|Round Globally").def("round_per_line").label("Tax Calculation Rounding Method"),

@@ -125,6 +125,13 @@ func (s *Server) seed() {
 		receipts := acc(ch.sus[:len(ch.sus)-1]+"3", "Outstanding Receipts", "asset_current", true)
 		payments := acc(ch.sus[:len(ch.sus)-1]+"4", "Outstanding Payments", "asset_current", true)
 		sd.write(ch.company, "res.company", ch.company, map[string]any{"account_journal_payment_debit_account_id": receipts, "account_journal_payment_credit_account_id": payments})
+		defer func(company int64, gain, loss string) {
+			// Exchange differences, as the charts set them; made after every company's chart, so the ids of the
+			// accounts above stay as they were.
+			sd.write(company, "res.company", company, map[string]any{
+				"income_currency_exchange_account_id":  acc(gain, "Koersverschillen (winst)", "income_other", false),
+				"expense_currency_exchange_account_id": acc(loss, "Koersverschillen (verlies)", "expense", false)})
+		}(ch.company, ch.income[:len(ch.income)-1]+"9", ch.expense[:len(ch.expense)-1]+"9")
 		for _, use := range []string{"sale", "purchase"} {
 			for _, rate := range ch.rates {
 				account := vatOut
