@@ -184,6 +184,7 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 			break
 		}
 	}
+	watched := slices.Clone(open[:3]) // the invoices whose payment syncs must not fail
 	pull := func() {
 		t.Helper()
 		run, err := r.ts.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("pull-conformance-%d", time.Now().UnixNano()),
@@ -197,7 +198,7 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 		}
 		for _, id := range pr.MoveIDs {
 			var out workflows.PaymentResult
-			if err := r.ts.Client.GetWorkflow(ctx, workflows.PaymentWorkflowID(conn.Name, id), "").Get(ctx, &out); err != nil && slices.Contains(open[:3], id) {
+			if err := r.ts.Client.GetWorkflow(ctx, workflows.PaymentWorkflowID(conn.Name, id), "").Get(ctx, &out); err != nil && slices.Contains(watched, id) {
 				t.Errorf("payment sync of %s: %v", byID[id].Name, err)
 			}
 		}
@@ -228,4 +229,102 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 	}
 	t.Logf("payments: %s paid in full, %s in part (%s of %s), %s paid and undone: the real Odoo's residuals equal Exact's open amounts",
 		byID[full].Name, byID[part].Name, half, byID[part].AmountTotal, byID[undone].Name)
+
+	// Analytic accounting and a credit note: a new invoice with a line on an analytic account mapped to cost centre
+	// 100 reaches Exact with it; its credit note matched in Exact is reconciled in the real Odoo, and taken back
+	// when the match is undone.
+	analytic, err := oc.AnalyticAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var centre odoo.AnalyticAccount
+	for _, a := range analytic {
+		if a.Active && centre.ID == 0 {
+			centre = a
+		}
+	}
+	if centre.ID == 0 {
+		t.Fatal("the real Odoo has no active analytic account (Odoo's demo data has some)")
+	}
+	save(store.MapAnalytic, centre.ID, centre.Name, "100")
+	var income, sale15 int64
+	for _, a := range accounts {
+		if a.AccountType == "income" && income == 0 {
+			income = a.ID
+		}
+	}
+	for _, tax := range taxes {
+		if tax.TypeTaxUse == "sale" && tax.AmountType == "percent" && tax.Amount.Equal(decimal.NewFromInt(15)) && !tax.PriceInclude && sale15 == 0 {
+			sale15 = tax.ID
+		}
+	}
+	partner := byID[open[0]].CommercialPartner.ID
+	post := func(moveType string, price float64, dist map[string]any) int64 {
+		t.Helper()
+		line := map[string]any{"name": "exactsync conformance " + moveType, "quantity": 1.0, "price_unit": price, "account_id": income,
+			"tax_ids": []any{[]any{6, 0, []int64{sale15}}}}
+		if dist != nil {
+			line["analytic_distribution"] = dist
+		}
+		id, err := oc.Create(ctx, "account.move", map[string]any{"move_type": moveType, "partner_id": partner,
+			"invoice_date": time.Now().Format(time.DateOnly), "invoice_line_ids": []any{[]any{0, 0, line}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := oc.PostMoves(ctx, []int64{id}); err != nil {
+			t.Fatal(err)
+		}
+		if err := workflows.StartInvoiceSync(ctx, r.ts.Client, conn, id); err != nil {
+			t.Fatal(err)
+		}
+		var out workflows.InvoiceResult
+		if err := r.ts.Client.GetWorkflow(ctx, workflows.InvoiceWorkflowID(conn.Name, id), "").Get(ctx, &out); err != nil || out.EntryID == "" {
+			t.Fatalf("sync of the new %s: %+v, %v", moveType, out, err)
+		}
+		results[id] = result{out, nil}
+		return id
+	}
+	inv := post(odoo.MoveOutInvoice, 100, map[string]any{fmt.Sprint(centre.ID): 100.0})
+	refund := post(odoo.MoveOutRefund, 40, nil)
+	centres := 0
+	for _, l := range r.ex.Entities(r.div, "salesentry/SalesEntryLines") {
+		if l["EntryID"] == entryOf(inv) {
+			if l["CostCenter"] != "100" {
+				t.Errorf("Exact line %v of the analytic invoice: cost centre %v, want 100", l["Description"], l["CostCenter"])
+			}
+			centres++
+		}
+	}
+	if centres == 0 {
+		t.Error("the analytic invoice has no line in Exact")
+	}
+	if _, err := r.ex.MatchCreditNote(r.div, entryOf(inv), entryOf(refund)); err != nil {
+		t.Fatal(err)
+	}
+	watched = append(watched, inv, refund)
+	pull()
+	totals, err := oc.Moves(ctx, []int64{inv, refund})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invTotal, refundTotal := totals.Moves[0].AmountTotal, totals.Moves[1].AmountTotal
+	residuals := func(when string, wantInv, wantRefund decimal.Decimal) {
+		t.Helper()
+		mps, err := oc.InvoicePayments(ctx, []int64{inv, refund})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mps[0].AmountResidual.Equal(wantInv) || !mps[1].AmountResidual.Equal(wantRefund) {
+			t.Errorf("%s: residuals in the real Odoo %s and %s (%s, %s), want %s and %s", when, mps[0].AmountResidual, mps[1].AmountResidual,
+				mps[0].PaymentState, mps[1].PaymentState, wantInv, wantRefund)
+		}
+	}
+	residuals("credit note matched in Exact", invTotal.Sub(refundTotal), decimal.Zero)
+	if err := r.ex.UndoMatch(r.div, entryOf(inv)); err != nil {
+		t.Fatal(err)
+	}
+	pull()
+	residuals("the match undone in Exact", invTotal, refundTotal)
+	t.Logf("analytic: %s reached Exact on cost centre 100 (Odoo analytic account %q); its credit note reconciled and taken back in the real Odoo",
+		totals.Moves[0].Name, centre.Name)
 }
