@@ -110,3 +110,30 @@ func single(kind string, id int64, name string, codes []string, what string) Sug
 	}
 	return s
 }
+
+// SuggestAnalyticMappings proposes, for an Odoo analytic account whose reference (code) is the code of an active
+// Exact cost centre or of a cost unit, that one (a cost unit as AnalyticUnitPrefix+code); a code that is both asks
+// a person to pick. Analytic mappings are optional, so an account without such a code is not listed at all.
+func SuggestAnalyticMappings(accounts []odoo.AnalyticAccount, centres []exact.CostCenter, units []exact.CostUnit) []Suggestion {
+	byCode := map[string][]string{}
+	for _, c := range centres {
+		if c.Active {
+			code := strings.TrimSpace(c.Code)
+			byCode[code] = append(byCode[code], code)
+		}
+	}
+	for _, u := range units {
+		code := strings.TrimSpace(u.Code)
+		byCode[code] = append(byCode[code], AnalyticUnitPrefix+code)
+	}
+	var out []Suggestion
+	for _, a := range accounts {
+		code := strings.TrimSpace(a.Code)
+		if !a.Active || code == "" || len(byCode[code]) == 0 {
+			continue
+		}
+		name := "[" + code + "] " + a.Name + " (" + a.RootPlan.Name + ")"
+		out = append(out, single(store.MapAnalytic, a.ID, name, byCode[code], "Exact cost centres and cost units of code "+code))
+	}
+	return out
+}

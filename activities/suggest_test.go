@@ -8,6 +8,7 @@ import (
 
 	"github.com/exactsync/exactsync/clients/exact"
 	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/store"
 )
 
 func TestSuggestInvoiceMappings(t *testing.T) {
@@ -61,5 +62,41 @@ func TestSuggestInvoiceMappings(t *testing.T) {
 		if tt.whyHas != "" && !strings.Contains(s.Why, tt.whyHas) {
 			t.Errorf("record %d: why %q, want it to say %q", tt.id, s.Why, tt.whyHas)
 		}
+	}
+}
+
+// An analytic account is suggested only where its reference is exactly the code of one active Exact cost centre
+// or of one cost unit; a code that is both is left to a person; the rest is not listed (analytic is optional).
+func TestSuggestAnalyticMappings(t *testing.T) {
+	plan := odoo.Many2One{ID: 1, Name: "Departments"}
+	accounts := []odoo.AnalyticAccount{
+		{ID: 1, Name: "Verkoop", Code: "100", RootPlan: plan, Active: true},
+		{ID: 2, Name: "Project Noord", Code: " PRJ1 ", RootPlan: plan, Active: true},
+		{ID: 3, Name: "Beide", Code: "X1", RootPlan: plan, Active: true},
+		{ID: 4, Name: "Vervallen", Code: "900", RootPlan: plan, Active: true},
+		{ID: 5, Name: "Zonder code", RootPlan: plan, Active: true},
+		{ID: 6, Name: "Gearchiveerd", Code: "200", RootPlan: plan, Active: false},
+		{ID: 7, Name: "Onbekend", Code: "777", RootPlan: plan, Active: true},
+	}
+	centres := []exact.CostCenter{{Code: "100", Active: true}, {Code: "200", Active: true}, {Code: "900", Active: false}, {Code: "X1", Active: true}}
+	units := []exact.CostUnit{{Code: "PRJ1"}, {Code: "X1"}}
+	got := map[int64]Suggestion{}
+	for _, s := range SuggestAnalyticMappings(accounts, centres, units) {
+		if s.Kind != store.MapAnalytic {
+			t.Errorf("suggestion of kind %s", s.Kind)
+		}
+		got[s.OdooID] = s
+	}
+	if len(got) != 3 {
+		t.Errorf("suggestions for %d accounts, want 3: %+v", len(got), got)
+	}
+	if s := got[1]; s.Code != "100" || s.OdooName != "[100] Verkoop (Departments)" {
+		t.Errorf("Verkoop: %+v, want cost centre 100", s)
+	}
+	if s := got[2]; s.Code != "unit:PRJ1" {
+		t.Errorf("Project Noord: %+v, want cost unit PRJ1", s)
+	}
+	if s := got[3]; s.Code != "" || !strings.Contains(s.Why, "pick one") {
+		t.Errorf("a code that is a cost centre and a cost unit: %+v, want left to a person", s)
 	}
 }

@@ -177,7 +177,9 @@ cat <<EOF
   until you map it: .bin/starter mappings set --kind payment_term --odoo-id ID --exact-code 60 && .bin/starter retry
   The demo's posted invoices, bills and credit notes follow, each with its PDF; the two with the 0 % sales tax
   wait as failed: Exact has two 0 % VAT codes (0 and 6), so the tax is left for you to map (the hint names the
-  command), then .bin/starter retry sends them.
+  command), then .bin/starter retry sends them. The analytic accounts whose reference is an Exact cost centre
+  or cost unit code are mapped by the suggestion: INV/…/00001's labour line reaches Exact split 60/40 over
+  cost centres 100 and 300 (.bin/starter mappings list --kind analytic).
   Payments come back: pay an invoice or bill that is open in Odoo (the demo's bills are; the Web UI shows
   its ExactEntryNumber, e.g. 26600001) in the Exact simulator, as an accountant processing a bank statement:
     .bin/exactsim pay -url ${EXACT_BASE_URL:-<exact url>} -entry-number 26600001

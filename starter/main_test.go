@@ -284,20 +284,26 @@ func checkMappingsList(t *testing.T, c cli, instalments int64) {
 	}
 }
 
-// checkAnalyticMappings maps Odoo analytic accounts to an Exact cost centre and a cost unit, is refused an inactive
-// cost centre, and lists the analytic kind as optional: an unmapped analytic account is never MISSING.
+// checkAnalyticMappings checks the analytic accounts `mappings suggest --apply` mapped by their reference, maps one
+// to another cost unit, is refused an inactive cost centre, and lists the analytic kind as optional: an unmapped
+// analytic account is never MISSING.
 func checkAnalyticMappings(t *testing.T, c cli, analytic map[string]int64) {
 	t.Helper()
-	c.must("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Verkoop"]), "--exact-code", "100")
-	c.must("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Project Noord"]), "--exact-code", "unit:PRJ1")
+	// `mappings suggest --apply` mapped the five accounts whose reference is an Exact code; one is changed by hand.
+	c.must("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Project Noord"]), "--exact-code", "unit:PRJ2")
 	code, stdout, stderr := c.main("mappings", "set", "--kind", "analytic", "--odoo-id", fmt.Sprint(analytic["Inkoop"]), "--exact-code", "900")
 	if code != exitFailed || stdout != "" || !strings.Contains(stderr, `"900" is not a analytic code`) || !strings.Contains(stderr, "valid: 100, 200, 300, unit:PRJ1, unit:PRJ2.") {
 		t.Errorf("an inactive cost centre: exit %d, stdout %q, stderr %q; want 1 and the active codes", code, stdout, stderr)
 	}
 	out := c.must("mappings", "list", "--kind", "analytic")
-	for _, want := range []string{"(optional, for the invoice sync", fmt.Sprintf("2 of %d mapped and valid", len(analytic)), "[VK] Verkoop (Departments)", "unit:PRJ1", "not mapped yet"} {
+	for _, want := range []string{"(optional, for the invoice sync", fmt.Sprintf("5 of %d mapped and valid", len(analytic)), "[100] Verkoop (Departments)", "not mapped yet"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("mappings list --kind analytic lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "[PRJ1] Project Noord (Projects)") && !strings.Contains(line, "unit:PRJ2") {
+			t.Errorf("Project Noord after set: %q, want unit:PRJ2", line)
 		}
 	}
 	if strings.Contains(out, "MISSING") || strings.Contains(out, "To do") {

@@ -458,7 +458,8 @@ func mappingsSuggest(ctx context.Context, e *env, args []string) error {
 }
 
 // suggestInvoiceMappings proposes the journals, taxes and accounts the invoice sync needs where Exact has exactly
-// one equivalent (see activities.SuggestInvoiceMappings); existing mappings are kept.
+// one equivalent (see activities.SuggestInvoiceMappings), and analytic accounts whose reference is an Exact cost
+// centre's or cost unit's code (activities.SuggestAnalyticMappings); existing mappings are kept.
 func suggestInvoiceMappings(ctx context.Context, e *env, conn store.Connection, oc *odoo.Client, ec *exact.Client, apply bool) error {
 	journals, err := oc.Journals(ctx)
 	if err != nil {
@@ -485,6 +486,18 @@ func suggestInvoiceMappings(ctx context.Context, e *env, conn store.Connection, 
 	if err != nil {
 		return err
 	}
+	analytic, err := oc.AnalyticAccounts(ctx)
+	if err != nil {
+		return err
+	}
+	centres, err := exact.Collect(ec.CostCenters.List(ctx, div, nil))
+	if err != nil {
+		return err
+	}
+	units, err := exact.Collect(ec.CostUnits.List(ctx, div, nil))
+	if err != nil {
+		return err
+	}
 	existing, err := e.store.Mappings(ctx, conn.ID, "")
 	if err != nil {
 		return err
@@ -493,7 +506,9 @@ func suggestInvoiceMappings(ctx context.Context, e *env, conn store.Connection, 
 	for _, m := range existing {
 		have[fmt.Sprint(m.Kind, m.OdooID)] = true
 	}
-	for _, s := range activities.SuggestInvoiceMappings(journals, taxes, accounts, exJ, exV, exG) {
+	suggestions := append(activities.SuggestInvoiceMappings(journals, taxes, accounts, exJ, exV, exG),
+		activities.SuggestAnalyticMappings(analytic, centres, units)...)
+	for _, s := range suggestions {
 		switch {
 		case have[fmt.Sprint(s.Kind, s.OdooID)]:
 			e.printf("%s %d %q: already mapped\n", s.Kind, s.OdooID, s.OdooName)

@@ -317,7 +317,7 @@ func TestReferenceData(t *testing.T) {
 		if len(analytic) != len(e.ids.Analytic) {
 			t.Errorf("%d analytic accounts, want %d", len(analytic), len(e.ids.Analytic))
 		}
-		if a := byAnalytic["Verkoop"]; a.Code != "VK" || a.Plan.ID != e.ids.AnalyticPlans["Departments"] || a.RootPlan.ID != e.ids.AnalyticPlans["Departments"] ||
+		if a := byAnalytic["Verkoop"]; a.Code != "100" || a.Plan.ID != e.ids.AnalyticPlans["Departments"] || a.RootPlan.ID != e.ids.AnalyticPlans["Departments"] ||
 			a.RootPlan.Name != "Departments" || !a.Active || a.Company.ID != e.srv.CompanyID() {
 			t.Errorf("analytic account Verkoop: got %+v", a)
 		}

@@ -3,6 +3,7 @@ package odootest
 import (
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -18,8 +19,9 @@ type SeedIDs struct {
 	Terms      map[string]int64 // by name
 	Moves      map[string]int64 // by name ("INV/2026/00001"; "Demo BVBA INV/2026/00001" in the second company; "draft-invoice", "draft-bill")
 	// AnalyticPlans and Analytic are the analytic plans and accounts by name: plans Projects (Odoo's own first
-	// plan), Departments and Internal; accounts Verkoop [VK], Inkoop [IK], Algemeen [ALG] (Departments), Project
-	// Noord [PN], Project Zuid [PZ] (Projects), Operating Costs (Internal), of the main company.
+	// plan), Departments and Internal; accounts Verkoop [100], Inkoop [200], Algemeen [300] (Departments), Project
+	// Noord [PRJ1], Project Zuid [PRJ2] (Projects), Operating Costs (Internal), of the main company; the demo
+	// invoice INV/…/00001 has a line 60/40 on Verkoop and Algemeen.
 	AnalyticPlans map[string]int64
 	Analytic      map[string]int64
 }
@@ -64,8 +66,10 @@ func (s *Server) seed() {
 	for _, p := range []struct{ name, applicability string }{{"Projects", "optional"}, {"Departments", "optional"}, {"Internal", "unavailable"}} {
 		ids.AnalyticPlans[p.name] = sd.create(main, "account.analytic.plan", map[string]any{"name": p.name, "default_applicability": p.applicability})
 	}
-	for _, a := range []struct{ name, code, plan string }{{"Verkoop", "VK", "Departments"}, {"Inkoop", "IK", "Departments"},
-		{"Algemeen", "ALG", "Departments"}, {"Project Noord", "PN", "Projects"}, {"Project Zuid", "PZ", "Projects"}, {"Operating Costs", "", "Internal"}} {
+	// Their references are the codes of the Exact simulator's cost centres and units, as an accountant who keeps
+	// both in step has them (`starter mappings suggest` then maps them).
+	for _, a := range []struct{ name, code, plan string }{{"Verkoop", "100", "Departments"}, {"Inkoop", "200", "Departments"},
+		{"Algemeen", "300", "Departments"}, {"Project Noord", "PRJ1", "Projects"}, {"Project Zuid", "PRJ2", "Projects"}, {"Operating Costs", "", "Internal"}} {
 		vals := map[string]any{"name": a.name, "plan_id": ids.AnalyticPlans[a.plan], "company_id": main}
 		if a.code != "" {
 			vals["code"] = a.code
@@ -255,6 +259,15 @@ func (s *Server) seed() {
 	line := func(name string, qty, price float64, taxes ...int64) []any {
 		return []any{0, 0, map[string]any{"name": name, "quantity": qty, "price_unit": price, "tax_ids": []any{[]any{6, 0, idList(taxes)}}}}
 	}
+	// analytic distributes a line over analytic accounts by name (percentages).
+	analytic := func(l []any, shares map[string]float64) []any {
+		dist := map[string]any{}
+		for name, pct := range shares {
+			dist[strconv.FormatInt(ids.Analytic[name], 10)] = pct
+		}
+		l[2].(map[string]any)["analytic_distribution"] = dist
+		return l
+	}
 	section := func(name string) []any {
 		return []any{0, 0, map[string]any{"name": name, "display_type": "line_section"}}
 	}
@@ -287,7 +300,7 @@ func (s *Server) seed() {
 		}
 	}
 	inv1 := post(main, map[string]any{"move_type": "out_invoice", "partner_id": vdb, "invoice_date": day(45), "ref": "PO-2024-118",
-		"invoice_line_ids": []any{section("Werkzaamheden"), line("Installatie CV-ketel", 1, 2450, t["sale 21%"]), line("Arbeid monteur (uur)", 6.5, 65, t["sale 21%"]),
+		"invoice_line_ids": []any{section("Werkzaamheden"), line("Installatie CV-ketel", 1, 2450, t["sale 21%"]), analytic(line("Arbeid monteur (uur)", 6.5, 65, t["sale 21%"]), map[string]float64{"Verkoop": 60, "Algemeen": 40}),
 			note("Garantie: 2 jaar op onderdelen en arbeid"), line("Onderhoudscontract (eerste jaar gratis)", 0, 120, t["sale 21%"])}})
 	pay(inv1, asFloat(s.models["account.move"].recs[inv1].Vals["amount_total"]), 10)
 	inv2 := post(main, map[string]any{"move_type": "out_invoice", "partner_id": bakkerij, "invoice_date": day(20),
