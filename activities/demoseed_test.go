@@ -12,10 +12,9 @@ import (
 	"github.com/exactsync/exactsync/clients/odoo/odootest"
 )
 
-// `make run` promises a newcomer a partner waiting in the queue as failed, with a hint: the demo seed has a
-// customer whose payment term has no equivalent Exact condition, so `mappings suggest` leaves it MISSING; every
-// other term the seed's partners use gets its condition.
-func TestDemoSeedShowsAPartnerWaitingForAMapping(t *testing.T) {
+// demoClients are the demo's simulators, as `make run` seeds them, with a client of each.
+func demoClients(t *testing.T) (*odootest.Server, *odoo.Client, *exacttest.Server, *exact.Client) {
+	t.Helper()
 	ctx := context.Background()
 	od := odootest.NewServer(t)
 	oc, err := odoo.Dial(ctx, odoo.Config{URL: od.URL(), Database: od.Database(), Login: od.Login(), APIKey: od.APIKey(), CompanyID: od.CompanyID()})
@@ -33,6 +32,15 @@ func TestDemoSeedShowsAPartnerWaitingForAMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return od, oc, ex, ec
+}
+
+// `make run` promises a newcomer a partner waiting in the queue as failed, with a hint: the demo seed has a
+// customer whose payment term has no equivalent Exact condition, so `mappings suggest` leaves it MISSING; every
+// other term the seed's partners use gets its condition.
+func TestDemoSeedShowsAPartnerWaitingForAMapping(t *testing.T) {
+	ctx := context.Background()
+	_, oc, ex, ec := demoClients(t)
 	conds, err := exact.Collect(ec.PaymentConditions.List(ctx, ex.DefaultDivision(), nil))
 	if err != nil {
 		t.Fatal(err)
@@ -68,22 +76,7 @@ func TestDemoSeedShowsAPartnerWaitingForAMapping(t *testing.T) {
 // simulator's cost centre and cost unit codes) and a demo invoice line split over two of them.
 func TestDemoSeedAnalyticAccountsMatchExact(t *testing.T) {
 	ctx := context.Background()
-	od := odootest.NewServer(t)
-	oc, err := odoo.Dial(ctx, odoo.Config{URL: od.URL(), Database: od.Database(), Login: od.Login(), APIKey: od.APIKey(), CompanyID: od.CompanyID()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex := exacttest.NewServer(t)
-	const redirect = "http://127.0.0.1:1/cb"
-	cfg := &exact.Config{ClientID: ex.ClientID(), ClientSecret: ex.ClientSecret(), RedirectURL: redirect, BaseURL: ex.URL()}
-	tok, err := cfg.Exchange(ctx, ex.Authorize(t, redirect))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ec, err := exact.NewClient(exact.WithBaseURL(ex.URL()), exact.WithTokenSource(exact.StaticTokenSource(tok.AccessToken)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	od, oc, ex, ec := demoClients(t)
 	centres, err := exact.Collect(ec.CostCenters.List(ctx, ex.DefaultDivision(), nil))
 	if err != nil {
 		t.Fatal(err)
