@@ -331,7 +331,7 @@ func TestIntFilterAndOrderby(t *testing.T) {
 	for _, row := range rows {
 		codes = append(codes, row["Code"].(string))
 	}
-	if got, want := strings.Join(codes, ","), "8100,8010,8000,7000"; got != want {
+	if got, want := strings.Join(codes, ","), "8900,8100,8010,8000,7000"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	r = c.get(q("financial/GLAccounts", "$select", "Code", "$orderby", "Code", "$skip", "2", "$top", "2"))

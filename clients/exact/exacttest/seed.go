@@ -23,7 +23,8 @@ import (
 //	                                                              but is not part of the entry total nor the payable
 //	G/L accounts: 1000 Bank (12), 1100 Debiteuren (20), 1500 Te betalen btw (24), 1520 Te vorderen btw (24),
 //	  1600 Crediteuren (22), 4000 Algemene kosten (120), 7000 Inkoopwaarde van de omzet (111), 8000 Omzet hoog (110),
-//	  8010 Omzet laag (110), 8100 Omzet binnen de EU (110, VAT 6).
+//	  8010 Omzet laag (110), 8100 Omzet binnen de EU (110, VAT 6), 4900 and 8900 Koersverschillen (exchange
+//	  differences: loss 120, gain 110).
 //	Journals: 20 Bank (12), 60 Inkoopboek (22), 70 Verkoopboek (20), 90 Memoriaal (90); all in EUR, 20/60/70 allow
 //	  another currency of the division.
 //	Currencies (general/Currencies): EUR (the division's), USD, GBP; exchange rates (financial/ExchangeRates, EUR per
@@ -52,6 +53,8 @@ func (s *Server) seed(d *division) {
 		{"8000", "Omzet hoog", 110, "2  ", "C", "W"},
 		{"8010", "Omzet laag", 110, "1  ", "C", "W"},
 		{"8100", "Omzet binnen de EU", 110, "6  ", "C", "W"},
+		{"4900", "Koersverschillen (verlies)", 120, "", "D", "W"},
+		{"8900", "Koersverschillen (winst)", 110, "", "C", "W"},
 	} {
 		rec := record{"ID": newGUID(), "Code": g.code, "Description": g.desc, "Type": g.typ, "TypeDescription": glTypes[g.typ],
 			"BalanceSide": g.side, "BalanceType": g.bal, "Compress": false, "ExcludeVATListing": int64(0), "IsBlocked": false,

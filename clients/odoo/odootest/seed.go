@@ -103,11 +103,12 @@ func (s *Server) seed() {
 	type chart struct {
 		company                                              int64
 		recv, pay, income, expense, bank, vatOut, vatIn, sus string
+		gain, loss                                           string // exchange differences
 		rates                                                [3]float64
 	}
 	for _, ch := range []chart{
-		{main, "130000", "160000", "8000", "7000", "110100", "150100", "150200", "110200", [3]float64{21, 9, 0}},
-		{be, "400000", "440000", "700000", "600000", "550000", "451000", "411000", "499000", [3]float64{21, 6, 0}},
+		{main, "130000", "160000", "8000", "7000", "110100", "150100", "150200", "110200", "8900", "4900", [3]float64{21, 9, 0}},
+		{be, "400000", "440000", "700000", "600000", "550000", "451000", "411000", "499000", "754000", "654000", [3]float64{21, 6, 0}},
 	} {
 		acc := func(code, name, typ string, reconcile bool) int64 {
 			id := sd.create(ch.company, "account.account", map[string]any{"code": code, "name": name, "account_type": typ, "company_id": ch.company, "reconcile": reconcile})
@@ -135,7 +136,7 @@ func (s *Server) seed() {
 			sd.write(company, "res.company", company, map[string]any{
 				"income_currency_exchange_account_id":  acc(gain, "Koersverschillen (winst)", "income_other", false),
 				"expense_currency_exchange_account_id": acc(loss, "Koersverschillen (verlies)", "expense", false)})
-		}(ch.company, ch.income[:len(ch.income)-1]+"9", ch.expense[:len(ch.expense)-1]+"9")
+		}(ch.company, ch.gain, ch.loss)
 		for _, use := range []string{"sale", "purchase"} {
 			for _, rate := range ch.rates {
 				account := vatOut
