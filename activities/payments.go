@@ -510,7 +510,7 @@ func (p *Payments) register(ctx context.Context, conn store.Connection, oc *odoo
 		return "", err
 	}
 	var writeOff []odoo.WriteOff
-	written := ""
+	written, writtenNL := "", ""
 	if !r.WriteOff.IsZero() {
 		cos, err := oc.Companies(ctx)
 		if err != nil {
@@ -527,7 +527,7 @@ func (p *Payments) register(ctx context.Context, conn store.Connection, oc *odoo
 			return "", dataError(problem, nil)
 		}
 		writeOff = append(writeOff, odoo.WriteOff{Account: account.ID, Label: "exactsync: exchange rounding"})
-		written = fmt.Sprintf("; %s written off on %s | NL: %s afgeboekt op %s", r.WriteOff, account.Name, r.WriteOff, account.Name)
+		written, writtenNL = fmt.Sprintf("; %s written off on %s", r.WriteOff, account.Name), fmt.Sprintf("; %s afgeboekt op %s", r.WriteOff, account.Name)
 	}
 	rec = store.OdooPayment{Kind: store.PaymentKindPayment, Key: r.TermID, MoveID: moveID, Amount: r.Amount, Memo: memo, State: store.PaymentPending}
 	if err := p.Store.SaveOdooPayment(ctx, conn.ID, rec); err != nil {
@@ -552,8 +552,8 @@ func (p *Payments) register(ctx context.Context, conn store.Connection, oc *odoo
 	if err := p.Store.SaveOdooPayment(ctx, conn.ID, rec); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("paid in Exact on %s: payment %d of %s registered in Odoo | NL: betaald in Exact op %s: betaling %d van %s geregistreerd in Odoo",
-		r.Date.Format("2006-01-02"), id, r.Amount, r.Date.Format("2006-01-02"), id, r.Amount) + written, nil
+	return fmt.Sprintf("paid in Exact on %s: payment %d of %s registered in Odoo%s | NL: betaald in Exact op %s: betaling %d van %s geregistreerd in Odoo%s",
+		r.Date.Format("2006-01-02"), id, r.Amount, written, r.Date.Format("2006-01-02"), id, r.Amount, writtenNL), nil
 }
 
 // writeOffAccount is the account a payment's rounding difference is written off on: the company's exchange loss

@@ -219,6 +219,10 @@ func TestConnectBothSidesAndOperate(t *testing.T) {
 	if out := c.must("status"); !strings.Contains(out, "invoices from 2026-01-01: 0 in Exact") || !strings.Contains(out, "payments from Exact: last pull 20") {
 		t.Errorf("status after invoices --from:\n%s", out)
 	}
+	// With invoices on, the taxes are needed: the 0 % sales tax the suggestion left to a person is MISSING now.
+	if out := c.must("mappings", "list", "--kind", "tax"); !strings.Contains(out, "MISSING") || !strings.Contains(out, "To do: map each MISSING or INVALID tax") {
+		t.Errorf("mappings list --kind tax with invoices on:\n%s", out)
+	}
 	checkAnalyticMappings(t, c, od.Seeded().Analytic)
 	if out := c.must("invoices", "--off"); !strings.Contains(out, "sends no invoices any more") {
 		t.Errorf("invoices --off said %q", out)

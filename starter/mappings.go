@@ -134,20 +134,20 @@ type mappingKind struct {
 	neededBy    string
 }
 
-// always, invoices and never say when a kind of mapping is needed: the contact sync always runs; the invoice sync
+// always, invoicesOn and neverNeeded say when a kind of mapping is needed: the contact sync always runs; the invoice sync
 // and the payment pull once `starter invoices --from DATE` turned them on; analytic mappings are optional.
-func always(store.Connection) bool      { return true }
-func invoices(c store.Connection) bool  { return !c.InvoicesFrom.IsZero() }
-func neverNeeded(store.Connection) bool { return false }
+func always(store.Connection) bool       { return true }
+func invoicesOn(c store.Connection) bool { return !c.InvoicesFrom.IsZero() }
+func neverNeeded(store.Connection) bool  { return false }
 
 // mappingKinds are the kinds of mapping in the order listed, with the sync that needs them: payment terms the
 // contact sync; journals, taxes and accounts the invoice sync (`starter invoices --from DATE` turns it on).
 var mappingKinds = []mappingKind{
 	{store.MapPaymentTerm, "Payment terms → Exact payment conditions", always, "needed by the contact sync"},
-	{store.MapJournal, "Journals → Exact journals", invoices, "needed by the invoice sync (only mapped journals are synced)"},
-	{store.MapTax, "Taxes → Exact VAT codes", invoices, "needed by the invoice sync (Odoo id 0: lines without tax)"},
-	{store.MapAccount, "Accounts → Exact GL accounts", invoices, "needed by the invoice sync"},
-	{store.MapBankJournal, "Bank and cash journals → Exact bank and cash journals", invoices, "needed by the payment pull (where Exact's payments are registered)"},
+	{store.MapJournal, "Journals → Exact journals", invoicesOn, "needed by the invoice sync (only mapped journals are synced)"},
+	{store.MapTax, "Taxes → Exact VAT codes", invoicesOn, "needed by the invoice sync (Odoo id 0: lines without tax)"},
+	{store.MapAccount, "Accounts → Exact GL accounts", invoicesOn, "needed by the invoice sync"},
+	{store.MapBankJournal, "Bank and cash journals → Exact bank and cash journals", invoicesOn, "needed by the payment pull (where Exact's payments are registered)"},
 	{store.MapAnalytic, "Analytic accounts → Exact cost centres (code) or cost units (" + activities.AnalyticUnitPrefix + "<code>)", neverNeeded,
 		"optional, for the invoice sync: a line's share on an unmapped analytic account goes without one, with a note"},
 }
