@@ -182,39 +182,32 @@ func (s *Server) putCostUnit(d *division, code, description string) {
 // AddCostCenter adds a cost centre to a division, as an accountant creates one in Exact's web UI: code (stored
 // trimmed, not padded), description, and whether it is active (an inactive one is refused on entry lines). A code
 // the division has already is refused.
-func (s *Server) AddCostCenter(division int, code, description string, active bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.divs[division]
-	if d == nil {
-		return fmt.Errorf("exacttest: unknown division %d", division)
-	}
-	if strings.TrimSpace(code) == "" {
-		return fmt.Errorf("exacttest: a cost centre needs a code")
-	}
-	if d.findExactCode(tableCostCenters, code) != nil {
-		return fmt.Errorf("exacttest: division %d has cost centre %q already", division, strings.TrimSpace(code))
-	}
-	s.putCostCenter(d, code, description, active)
-	return nil
+func (s *Server) AddCostCenter(div int, code, description string, active bool) error {
+	return s.addCode(div, tableCostCenters, "cost centre", code, func(d *division) { s.putCostCenter(d, code, description, active) })
 }
 
 // AddCostUnit adds a cost unit to a division: code (stored trimmed, not padded) and description. A code the
 // division has already is refused.
-func (s *Server) AddCostUnit(division int, code, description string) error {
+func (s *Server) AddCostUnit(div int, code, description string) error {
+	return s.addCode(div, tableCostUnits, "cost unit", code, func(d *division) { s.putCostUnit(d, code, description) })
+}
+
+// addCode adds a record with a code (what, for the errors) to a division's table by put, refusing an empty code
+// and one the table has already.
+func (s *Server) addCode(div int, table, what, code string, put func(d *division)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.divs[division]
+	d := s.divs[div]
 	if d == nil {
-		return fmt.Errorf("exacttest: unknown division %d", division)
+		return fmt.Errorf("exacttest: unknown division %d", div)
 	}
 	if strings.TrimSpace(code) == "" {
-		return fmt.Errorf("exacttest: a cost unit needs a code")
+		return fmt.Errorf("exacttest: a %s needs a code", what)
 	}
-	if d.findExactCode(tableCostUnits, code) != nil {
-		return fmt.Errorf("exacttest: division %d has cost unit %q already", division, strings.TrimSpace(code))
+	if d.findExactCode(table, code) != nil {
+		return fmt.Errorf("exacttest: division %d has %s %q already", div, what, strings.TrimSpace(code))
 	}
-	s.putCostUnit(d, code, description)
+	put(d)
 	return nil
 }
 
