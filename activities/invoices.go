@@ -54,8 +54,8 @@ type InvoiceStarter interface {
 type ContactSyncs interface {
 	// EnsureContactSync starts the partner's contact sync unless one is running (a running one is not signalled).
 	EnsureContactSync(ctx context.Context, conn store.Connection, partnerID int64) error
-	// ContactSyncOutcome says how the partner's latest contact sync ended: "running", "completed", "failed" or
-	// "none", with the failure's message.
+	// ContactSyncOutcome says how the partner's latest contact sync stands: "running", "completed", "failed"
+	// (ended failed, or waiting for a fix) or "none", with the failure's reason.
 	ContactSyncOutcome(ctx context.Context, conn store.Connection, partnerID int64) (state, message string, err error)
 }
 
@@ -366,9 +366,9 @@ func (v *Invoices) EnsureInvoicePartner(ctx context.Context, in PartnerInput) (P
 	switch state {
 	case "failed":
 		p := &Problem{Code: "invoice.partner_failed",
-			EN: fmt.Sprintf("%s cannot go to Exact before its partner (Odoo partner %d), and the partner's sync failed: %s",
+			EN: fmt.Sprintf("%s cannot go to Exact before its partner (Odoo partner %d), and the partner's sync stopped: %s",
 				shown(in.MoveName), in.PartnerID, message),
-			NL: fmt.Sprintf("%s kan pas naar Exact als de relatie (Odoo-relatie %d) er is, en de synchronisatie van de relatie is mislukt.",
+			NL: fmt.Sprintf("%s kan pas naar Exact als de relatie (Odoo-relatie %d) er is, en de synchronisatie van de relatie is gestopt.",
 				shown(in.MoveName), in.PartnerID),
 			FixEN: fmt.Sprintf("fix the partner as its sync says, then `starter retry --name %s` sends the partner and this invoice", conn.Name),
 			FixNL: fmt.Sprintf("herstel de relatie zoals de synchronisatie ervan zegt; daarna stuurt `starter retry --name %s` de relatie en deze factuur", conn.Name)}

@@ -94,7 +94,7 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
 	ui_port=$(free_port "Temporal Web UI" 8233)
 	export TEMPORAL_ADDRESS=127.0.0.1:$temporal_port
 	sa_args=()
-	for sa in ExactsyncConnection=Keyword OdooModel=Keyword OdooID=Int ExactDivision=Int SyncState=Keyword ErrorClass=Keyword OdooName=Keyword ExactEntryNumber=Keyword; do
+	for sa in ExactsyncConnection=Keyword OdooModel=Keyword OdooID=Int ExactDivision=Int SyncState=Keyword ErrorClass=Keyword OdooName=Keyword ExactEntryNumber=Keyword SyncReason=Text; do
 		sa_args+=(--search-attribute "$sa")
 	done
 	.bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" --db-filename .data/temporal.db \

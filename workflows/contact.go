@@ -49,6 +49,36 @@ type ContactResult struct {
 // Changes signalled while it runs make it go once more, so polls, webhooks and edits coalesce into one run.
 func SyncContact(ctx workflow.Context, in ContactInput) (ContactResult, error) {
 	changed := workflow.GetSignalChannel(ctx, SignalPartnerChanged)
+	stops := newStopper(ctx, in.Connection, in.ConnectionID, changed, func(state, class, reason string) {
+		setKindState(ctx, "contact", state, class, reason)
+	})
+	setState(ctx, StateRunning, "")
+	for {
+		res, more, err := contactPasses(ctx, in, changed)
+		if err == nil {
+			stops.done()
+		}
+		switch {
+		case err == nil && more:
+			return res, workflow.NewContinueAsNewError(ctx, SyncContact, in)
+		case err == nil:
+			setState(ctx, res.State, "")
+			return res, nil
+		}
+		retried, force, again := stops.wait(err)
+		if !retried {
+			return res, contactFailed(ctx, in, err)
+		}
+		in.Force = force
+		if again {
+			return res, workflow.NewContinueAsNewError(ctx, SyncContact, in)
+		}
+	}
+}
+
+// contactPasses syncs the partner, and again as long as it changed while a pass ran (after a quiet spell); it
+// stops at the first error, and reports that the run must continue as new after maxContactPasses.
+func contactPasses(ctx workflow.Context, in ContactInput, changed workflow.ReceiveChannel) (res ContactResult, more bool, err error) {
 	drain := func() bool {
 		got := false
 		for changed.ReceiveAsync(nil) {
@@ -56,21 +86,19 @@ func SyncContact(ctx workflow.Context, in ContactInput) (ContactResult, error) {
 		}
 		return got
 	}
-	setState(ctx, StateRunning, "")
-	var res ContactResult
 	for passes := 1; ; passes++ {
 		drain()
 		r, err := syncContactOnce(ctx, in)
 		if err != nil {
-			return r, contactFailed(ctx, in, err)
+			return r, false, err
 		}
 		res = r
 		res.Passes = passes
 		if !drain() {
-			break
+			return res, false, nil
 		}
 		if passes >= maxContactPasses {
-			return res, workflow.NewContinueAsNewError(ctx, SyncContact, in)
+			return res, true, nil
 		}
 		// The partner changed while this pass ran: it is being edited now. Let the burst settle before the next
 		// pass, so 30 edits in 10 seconds cost a few PUTs, not one each (Exact's 60 a minute).
@@ -78,8 +106,6 @@ func SyncContact(ctx workflow.Context, in ContactInput) (ContactResult, error) {
 			awaitQuiet(ctx, changed)
 		}
 	}
-	setState(ctx, res.State, "")
-	return res, nil
 }
 
 // quietWindow is how long a partner must stay unchanged before the next pass; maxBurstWait bounds the wait, so
@@ -164,31 +190,16 @@ func contactFailed(ctx workflow.Context, in ContactInput, err error) error {
 
 // syncFailed records a sync's failure in the search attributes (the queue view, through set), pauses the
 // connection and its schedules when Exact's token chain is dead, and returns the error so the run shows as failed
-// with its reason. Every kind of sync (contact, invoice, payment) fails through it.
+// with its reason. A run fails only when it cannot wait for a fix (stopper.wait): replayed from before runs
+// waited; a cancelled one ends cancelled.
 func syncFailed(ctx workflow.Context, connection string, connectionID int64, err error, set func(state, class string)) error {
-	class := activities.ErrorType(err)
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && class == "" {
-		class = app.Type()
+	if ctx.Err() != nil {
+		set(StateFailed, "Cancelled")
+		return ctx.Err()
 	}
-	state := StateFailed
-	if class == activities.ErrTypeReconsent || class == activities.ErrTypePaused {
-		state = StatePaused
-	}
-	if class == activities.ErrTypeReconsent {
-		var c *activities.Connections
-		reason := "Exact refused the connection's tokens: connect Exact again (starter connect exact)"
-		if app != nil && app.Message() != "" {
-			reason = app.Message() // a dead refresh token, or the app's client ID or secret refused
-		}
-		pause := activities.PauseInput{ConnectionID: connectionID, ScheduleIDs: []string{DetectScheduleID(connection), PullScheduleID(connection)},
-			Reason: reason}
-		if perr := workflow.ExecuteActivity(quick(ctx), c.PauseConnection, pause).Get(ctx, nil); perr != nil {
-			workflow.GetLogger(ctx).Error("pause connection", "error", perr)
-		}
-	}
-	if class == "" {
-		class = "Unknown"
+	state, class := stopState(ctx, connection, connectionID, err)
+	if state == StateWaiting {
+		state = StateFailed
 	}
 	set(state, class)
 	return runFailure(err)
@@ -214,21 +225,41 @@ func runFailure(err error) error {
 // setState updates the queue's search attributes, and counts a run's outcome in the worker's metrics
 // (exactsync_syncs_total by kind, state and error class; emitted once, never on replay).
 func setState(ctx workflow.Context, state, errorClass string) {
-	setKindState(ctx, "contact", state, errorClass)
+	setKindState(ctx, "contact", state, errorClass, "")
 }
 
-// setKindState is setState for a kind of sync (contact, payment).
-func setKindState(ctx workflow.Context, kind, state, errorClass string) {
+// setKindState is setState for a kind of sync (contact, payment), with the reason of a sync waiting for a fix.
+func setKindState(ctx workflow.Context, kind, state, errorClass, reason string) {
+	countState(ctx, kind, state, errorClass)
+	upsertState(ctx, stateUpdates(state, errorClass, reason)...)
+}
+
+// countState counts a sync's outcome (a run waiting for a fix counts as one outcome each time it stops).
+func countState(ctx workflow.Context, kind, state, errorClass string) {
 	if state != StateRunning {
 		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": kind, "state": state, "error_class": errorClass}).
 			Counter(MetricSyncs).Inc(1)
 	}
+}
+
+// stateUpdates are the search attribute updates of a sync's state: SyncState, and ErrorClass and SyncReason set
+// while it waits for a fix, unset otherwise.
+func stateUpdates(state, errorClass, reason string) []temporal.SearchAttributeUpdate {
 	updates := []temporal.SearchAttributeUpdate{AttrSyncState.ValueSet(state)}
 	if errorClass != "" {
 		updates = append(updates, AttrErrorClass.ValueSet(errorClass))
 	} else {
 		updates = append(updates, AttrErrorClass.ValueUnset())
 	}
+	if reason != "" {
+		updates = append(updates, AttrSyncReason.ValueSet(reason))
+	} else {
+		updates = append(updates, AttrSyncReason.ValueUnset())
+	}
+	return updates
+}
+
+func upsertState(ctx workflow.Context, updates ...temporal.SearchAttributeUpdate) {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		workflow.GetLogger(ctx).Warn("upsert search attributes", "error", err)
 	}

@@ -3,12 +3,15 @@ package workflows
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo"
@@ -82,7 +85,67 @@ func TestSyncContactSkipsWithoutTouchingExact(t *testing.T) {
 	env.AssertNotCalled(t, "UpsertAccount", mock.Anything, mock.Anything)
 }
 
-func TestSyncContactDataErrorStopsWithoutRetry(t *testing.T) {
+// onStop runs check once the sync waits for a fix (the test environment skips ahead to it), with the Stop
+// QueryStop answers. A check that does not retry cancels the run (the Web UI's Cancel), which ends it.
+func onStop(t *testing.T, env *testsuite.TestWorkflowEnvironment, check func(Stop)) {
+	t.Helper()
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(QueryStop)
+		if err != nil {
+			t.Errorf("query %s: %v", QueryStop, err)
+			return
+		}
+		var st Stop
+		if err := v.Get(&st); err != nil {
+			t.Errorf("query %s: %v", QueryStop, err)
+			return
+		}
+		check(st)
+	}, time.Hour)
+}
+
+// A data error is not retried by Temporal: the run waits for a fix with the reason and the Problem, and the retry
+// signal (what the Web UI's "Send signal" and `starter retry` send) makes the same run sync again.
+func TestSyncContactDataErrorWaitsForAFixInItsRun(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
+	calls := 0
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.MapInput) (activities.MappedContact, error) {
+		calls++
+		if calls == 1 {
+			_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
+			return activities.MappedContact{}, activities.Classify(err)
+		}
+		return activities.MappedContact{PartnerID: 42, Account: activities.AccountFields{"Name": "Acme"}}, nil
+	})
+	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(activities.UpsertResult{ExactID: "guid-1", ExactCode: "ODOO42", Action: activities.ActionCreated}, nil)
+	env.OnActivity(a.WriteBackPartner, mock.Anything, mock.Anything).Return(true, nil)
+	stopped := false
+	onStop(t, env, func(st Stop) {
+		stopped = true
+		if st.State != StateWaiting || st.Class != activities.ErrTypeData || st.Problem == nil || st.Problem.Code != "partner.no_name" ||
+			!strings.Contains(st.Reason, "Fix:") || !strings.Contains(st.Reason, "Oplossing:") {
+			t.Errorf("stop = %+v, want waiting on the data error with its bilingual fix", st)
+		}
+		if calls != 1 {
+			t.Errorf("MapContact ran %d times before the retry, want 1 (data errors are not retried)", calls)
+		}
+		env.SignalWorkflow(SignalRetry, nil)
+	})
+	env.ExecuteWorkflow(SyncContact, in)
+	var got ContactResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !stopped || calls != 2 || got.State != StateSynced || got.ExactCode != "ODOO42" {
+		t.Errorf("stopped %v, MapContact ran %d times, result %+v; want one stop, then synced by the retry", stopped, calls, got)
+	}
+}
+
+// The next change of the partner wakes a sync waiting for a fix, as a retry does; a retry that only repeats the
+// same refusal stops the run again, with the count of retries.
+func TestSyncContactWaitingWakesOnTheNextChange(t *testing.T) {
 	env := newEnv(t)
 	var a *activities.Contacts
 	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
@@ -92,41 +155,31 @@ func TestSyncContactDataErrorStopsWithoutRetry(t *testing.T) {
 		_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
 		return activities.MappedContact{}, activities.Classify(err)
 	})
-	env.ExecuteWorkflow(SyncContact, in)
-	err := env.GetWorkflowError()
-	var app *temporal.ApplicationError
-	if !errors.As(err, &app) || app.Type() != activities.ErrTypeData {
-		t.Fatalf("err = %v, want a DataError", err)
+	var seen []Stop
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalPartnerChanged, nil) }, time.Hour)
+	for _, at := range []time.Duration{30 * time.Minute, 2 * time.Hour} {
+		env.RegisterDelayedCallback(func() {
+			v, err := env.QueryWorkflow(QueryStop)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st Stop
+			if err := v.Get(&st); err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, st)
+		}, at)
 	}
-	if calls != 1 {
-		t.Errorf("MapContact ran %d times, want 1 (data errors are not retried)", calls)
+	env.RegisterDelayedCallback(env.CancelWorkflow, 3*time.Hour)
+	env.ExecuteWorkflow(SyncContact, in)
+	if err := env.GetWorkflowError(); !temporal.IsCanceledError(err) {
+		t.Fatalf("the run ended with %v; it must wait for a fix until cancelled", err)
+	}
+	if calls != 2 || len(seen) != 2 || seen[0].State != StateWaiting || seen[1].State != StateWaiting || seen[0].Retries != 0 || seen[1].Retries != 1 {
+		t.Errorf("MapContact ran %d times, stops %+v; want 2 and two stops, the second after one retry", calls, seen)
 	}
 }
 
-func TestSyncContactTransientErrorRetries(t *testing.T) {
-	env := newEnv(t)
-	var a *activities.Contacts
-	mockHappyPath(env, a)
-	attempts := 0
-	env.OnActivity(a.SyncBankAccounts, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.BanksInput) (activities.BanksResult, error) {
-		attempts++
-		if attempts < 3 {
-			return activities.BanksResult{}, temporal.NewApplicationError("exact: 503", activities.ErrTypeTransient)
-		}
-		return activities.BanksResult{Created: 1}, nil
-	})
-	env.OnActivity(a.WriteBackPartner, mock.Anything, mock.Anything).Return(true, nil)
-	env.ExecuteWorkflow(SyncContact, in)
-	if err := env.GetWorkflowError(); err != nil {
-		t.Fatal(err)
-	}
-	if attempts != 3 {
-		t.Errorf("SyncBankAccounts attempts = %d, want 3", attempts)
-	}
-}
-
-// An app whose client ID or secret Exact refuses pauses the connection too, and the pause says why: the
-// reason is the error's own, not a fixed text about refresh tokens.
 func TestSyncContactRefusedAppPausesWithItsReason(t *testing.T) {
 	env := newEnv(t)
 	var a *activities.Contacts
@@ -139,28 +192,47 @@ func TestSyncContactRefusedAppPausesWithItsReason(t *testing.T) {
 	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
 		return p.Reason == why
 	})).Return(nil).Once()
+	var st Stop
+	onStop(t, env, func(s Stop) { st = s; env.CancelWorkflow() })
 	env.ExecuteWorkflow(SyncContact, in)
-	if env.GetWorkflowError() == nil {
-		t.Fatal("want the run to fail")
+	if !temporal.IsCanceledError(env.GetWorkflowError()) || st.State != StatePaused || st.Reason != why {
+		t.Fatalf("run ended with %v, stop %+v; want the run paused with the refusal's reason until cancelled", env.GetWorkflowError(), st)
 	}
 	env.AssertExpectations(t)
 }
 
+// A dead token pauses the connection and both its schedules once; the run waits, paused, and `starter resume`'s
+// retry makes it sync.
 func TestSyncContactDeadTokenPausesTheConnection(t *testing.T) {
 	env := newEnv(t)
 	var a *activities.Contacts
 	var c *activities.Connections
 	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42, Name: "Acme"}}, nil)
 	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(activities.MappedContact{PartnerID: 42}, nil)
-	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(activities.UpsertResult{},
-		temporal.NewNonRetryableApplicationError("Exact no longer accepts this connection's tokens", activities.ErrTypeReconsent, nil))
+	upserts := 0
+	env.OnActivity(a.UpsertAccount, mock.Anything, mock.Anything).Return(func(context.Context, activities.UpsertInput) (activities.UpsertResult, error) {
+		upserts++
+		if upserts == 1 {
+			return activities.UpsertResult{}, temporal.NewNonRetryableApplicationError("Exact no longer accepts this connection's tokens", activities.ErrTypeReconsent, nil)
+		}
+		return activities.UpsertResult{ExactID: "guid-1", ExactCode: "ODOO42", Action: activities.ActionCreated}, nil
+	})
+	env.OnActivity(a.WriteBackPartner, mock.Anything, mock.Anything).Return(true, nil)
 	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
 		return p.ConnectionID == 1 && len(p.ScheduleIDs) == 2 && p.ScheduleIDs[0] == DetectScheduleID("demo") && p.ScheduleIDs[1] == PullScheduleID("demo")
 	})).Return(nil).Once()
+	var st Stop
+	onStop(t, env, func(s Stop) {
+		st = s
+		env.SignalWorkflow(SignalRetry, nil)
+	})
 	env.ExecuteWorkflow(SyncContact, in)
-	var app *temporal.ApplicationError
-	if err := env.GetWorkflowError(); !errors.As(err, &app) || app.Type() != activities.ErrTypeReconsent {
-		t.Fatalf("err = %v, want ReconsentNeeded", err)
+	var got ContactResult
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if st.State != StatePaused || st.Class != activities.ErrTypeReconsent || got.State != StateSynced {
+		t.Fatalf("stop %+v, result %+v; want paused on the dead token, then synced", st, got)
 	}
 	env.AssertExpectations(t)
 }
@@ -327,5 +399,34 @@ func TestSyncContactCoalescesABurst(t *testing.T) {
 				t.Errorf("%d signals: %d passes (result says %d), want %d to %d", tt.signals, upserts, got.Passes, tt.minPasses, tt.maxPasses)
 			}
 		})
+	}
+}
+
+// A run retried maxRetriesPerRun times continues as new on the next retry, so its history stays bounded; the new
+// run starts with a pass.
+func TestSyncContactRetriedOftenContinuesAsNew(t *testing.T) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
+	calls := 0
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.MapInput) (activities.MappedContact, error) {
+		calls++
+		_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
+		return activities.MappedContact{}, activities.Classify(err)
+	})
+	for i := 1; i <= maxRetriesPerRun; i++ {
+		env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalRetryForce, nil) }, time.Duration(i)*time.Hour)
+	}
+	env.ExecuteWorkflow(SyncContact, in)
+	var cont *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &cont) {
+		t.Fatalf("run ended with %v, want it to continue as new after %d retries", err, maxRetriesPerRun)
+	}
+	var next ContactInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(cont.Input, &next); err != nil || !next.Force || next.PartnerID != 42 {
+		t.Errorf("continued with %+v (%v), want the partner with the forced retry", next, err)
+	}
+	if calls != maxRetriesPerRun {
+		t.Errorf("MapContact ran %d times, want %d: the first pass and a pass per retry but the last", calls, maxRetriesPerRun)
 	}
 }

@@ -174,9 +174,10 @@ func (s ContactSyncs) EnsureContactSync(ctx context.Context, conn store.Connecti
 }
 
 // ContactSyncOutcome says how the partner's latest SyncContact run stands: running, completed, failed (with the
-// run's failure message; terminated, timed out and cancelled count as failed) or none.
+// reason; a run waiting for a fix, terminated, timed out and cancelled count as failed) or none.
 func (s ContactSyncs) ContactSyncOutcome(ctx context.Context, conn store.Connection, partnerID int64) (string, string, error) {
-	desc, err := s.Client.DescribeWorkflowExecution(ctx, ContactWorkflowID(conn.Name, partnerID), "")
+	id := ContactWorkflowID(conn.Name, partnerID)
+	st, err := DescribeSync(ctx, s.Client, id)
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return "none", "", nil
@@ -184,15 +185,15 @@ func (s ContactSyncs) ContactSyncOutcome(ctx context.Context, conn store.Connect
 	if err != nil {
 		return "", "", err
 	}
-	info := desc.GetWorkflowExecutionInfo()
-	switch info.GetStatus() {
-	case enums.WORKFLOW_EXECUTION_STATUS_RUNNING, enums.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
+	switch {
+	case st.Stopped:
+		return "failed", st.Reason, nil
+	case !st.Closed, st.Status == enums.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW:
 		return "running", "", nil
-	case enums.WORKFLOW_EXECUTION_STATUS_COMPLETED:
+	case st.Status == enums.WORKFLOW_EXECUTION_STATUS_COMPLETED:
 		return "completed", "", nil
 	}
-	run := s.Client.GetWorkflow(ctx, info.GetExecution().GetWorkflowId(), info.GetExecution().GetRunId())
-	runErr := run.Get(ctx, nil)
+	runErr := s.Client.GetWorkflow(ctx, id, st.RunID).Get(ctx, nil)
 	var app *temporal.ApplicationError
 	if errors.As(runErr, &app) {
 		return "failed", app.Error(), nil
@@ -200,5 +201,5 @@ func (s ContactSyncs) ContactSyncOutcome(ctx context.Context, conn store.Connect
 	if runErr != nil {
 		return "failed", runErr.Error(), nil
 	}
-	return "failed", info.GetStatus().String(), nil
+	return "failed", st.Status.String(), nil
 }

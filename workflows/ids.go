@@ -22,22 +22,26 @@ var (
 	// AttrOdooName is the Odoo number of an invoice (INV/2026/00005), AttrExactEntryNumber its Exact entry number.
 	AttrOdooName         = temporal.NewSearchAttributeKeyKeyword("OdooName")
 	AttrExactEntryNumber = temporal.NewSearchAttributeKeyKeyword("ExactEntryNumber")
+	// AttrSyncReason is the reason and the fix of a sync waiting for one (Text: searchable by words).
+	AttrSyncReason = temporal.NewSearchAttributeKeyString("SyncReason")
 )
 
 // SearchAttributes lists the custom search attributes the dev server and a production namespace must have.
 func SearchAttributes() []temporal.SearchAttributeKey {
 	return []temporal.SearchAttributeKey{AttrConnection, AttrOdooModel, AttrOdooID, AttrExactDivision, AttrSyncState, AttrErrorClass,
-		AttrOdooName, AttrExactEntryNumber}
+		AttrOdooName, AttrExactEntryNumber, AttrSyncReason}
 }
 
 // Sync states shown in SyncState.
 const (
 	StateRunning = "running"
 	StateSynced  = "synced"
-	StateSkipped = "skipped"  // nothing to send: unchanged payload or not a customer/supplier
-	StateFailed  = "failed"   // a data error: fix it and retry
-	StatePaused  = "paused"   // the connection is paused (dead Exact token)
-	StateWaiting = "retrying" // a transient error, Temporal retries by itself
+	StateSkipped = "skipped" // nothing to send: unchanged payload or not a customer/supplier
+	StateWaiting = "waiting" // stopped by an error a person must fix; the run waits for a retry (see stop.go)
+	StatePaused  = "paused"  // the connection is paused (dead Exact token); the run waits for `starter resume`
+	// StateFailed is the state of a run that ended failed: before runs waited for a fix (version wait-for-fix), or
+	// cancelled.
+	StateFailed = "failed"
 )
 
 // ContactWorkflowID is the deterministic ID of a partner's sync: repeated edits, polls and webhooks of the same

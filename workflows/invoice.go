@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/exactsync/exactsync/activities"
@@ -40,21 +39,36 @@ type InvoiceResult struct {
 // SyncInvoice sends one posted Odoo invoice, bill or credit note to Exact: fetch → ensure the partner → map →
 // upload the PDF → upsert the entry → write back. Changes signalled while it runs make it go once more.
 func SyncInvoice(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
-	setInvoiceState(ctx, StateRunning, "", "", "")
-	var res InvoiceResult
-	more, err := coalescedPasses(ctx, workflow.GetSignalChannel(ctx, SignalMoveChanged), true, func(n int) error {
-		r, err := syncInvoiceOnce(ctx, in)
-		res, res.Passes = r, n
-		return err
+	changed := workflow.GetSignalChannel(ctx, SignalMoveChanged)
+	stops := newStopper(ctx, in.Connection, in.ConnectionID, changed, func(state, class, reason string) {
+		setInvoiceState(ctx, state, class, "", "", reason)
 	})
-	switch {
-	case err != nil:
-		return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "") })
-	case more:
-		return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+	setInvoiceState(ctx, StateRunning, "", "", "", "")
+	var res InvoiceResult
+	for {
+		more, err := coalescedPasses(ctx, changed, true, func(n int) error {
+			r, err := syncInvoiceOnce(ctx, in)
+			res, res.Passes = r, n
+			return err
+		})
+		if err == nil {
+			stops.done()
+		}
+		switch {
+		case err == nil && more:
+			return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+		case err == nil:
+			setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber, "")
+			return res, nil
+		}
+		retried, _, again := stops.wait(err)
+		if !retried {
+			return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "", "") })
+		}
+		if again {
+			return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+		}
 	}
-	setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber)
-	return res, nil
 }
 
 // coalescedPasses runs pass, and again as long as a change was signalled on changed while it ran (after a quiet
@@ -96,7 +110,7 @@ func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, erro
 	mv := fetched.Move
 	res := InvoiceResult{MoveName: mv.Name}
 	if mv.Name != "" {
-		setInvoiceState(ctx, StateRunning, "", mv.Name, "")
+		setInvoiceState(ctx, StateRunning, "", mv.Name, "", "")
 	}
 	if fetched.Do == activities.InvoiceSkip {
 		res.State, res.Reason = StateSkipped, fetched.Reason
@@ -150,7 +164,7 @@ func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, erro
 	}
 	res.State, res.Action, res.EntryID, res.EntryNumber, res.DocumentID, res.AmountFC =
 		StateSynced, entry.Action, entry.EntryID, entry.EntryNumber, doc.DocumentID, entry.AmountFC
-	setInvoiceState(ctx, StateRunning, "", mv.Name, entry.EntryNumber)
+	setInvoiceState(ctx, StateRunning, "", mv.Name, entry.EntryNumber, "")
 
 	err := workflow.ExecuteActivity(remote(ctx), a.WriteBackInvoice, activities.InvoiceWriteBackInput{
 		ConnectionID: in.ConnectionID, MoveID: mv.ID, EntryID: entry.EntryID, EntryNumber: entry.EntryNumber, DocumentID: doc.DocumentID,
@@ -160,25 +174,15 @@ func syncInvoiceOnce(ctx workflow.Context, in InvoiceInput) (InvoiceResult, erro
 }
 
 // setInvoiceState updates the queue's search attributes of an invoice sync (with the Odoo number and the Exact
-// entry number once known) and counts its outcome.
-func setInvoiceState(ctx workflow.Context, state, errorClass, moveName, entryNumber string) {
-	if state != StateRunning {
-		workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": "invoice", "state": state, "error_class": errorClass}).
-			Counter(MetricSyncs).Inc(1)
-	}
-	updates := []temporal.SearchAttributeUpdate{AttrSyncState.ValueSet(state)}
-	if errorClass != "" {
-		updates = append(updates, AttrErrorClass.ValueSet(errorClass))
-	} else {
-		updates = append(updates, AttrErrorClass.ValueUnset())
-	}
+// entry number once known, and the reason of a sync waiting for a fix) and counts its outcome.
+func setInvoiceState(ctx workflow.Context, state, errorClass, moveName, entryNumber, reason string) {
+	countState(ctx, "invoice", state, errorClass)
+	updates := stateUpdates(state, errorClass, reason)
 	if moveName != "" {
 		updates = append(updates, AttrOdooName.ValueSet(moveName))
 	}
 	if entryNumber != "" {
 		updates = append(updates, AttrExactEntryNumber.ValueSet(entryNumber))
 	}
-	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
-		workflow.GetLogger(ctx).Warn("upsert search attributes", "error", err)
-	}
+	upsertState(ctx, updates...)
 }

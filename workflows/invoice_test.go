@@ -58,7 +58,7 @@ func TestSyncInvoiceHappyPath(t *testing.T) {
 	env.AssertExpectations(t)
 }
 
-// A data error (an unmapped tax) fails the run with the reason as its own message and nothing is posted.
+// A data error (an unmapped tax) stops the run with the reason, nothing is posted, and the run waits for a fix.
 func TestSyncInvoiceDataErrorStops(t *testing.T) {
 	env := newInvoiceEnv(t)
 	var v *activities.Invoices
@@ -66,10 +66,12 @@ func TestSyncInvoiceDataErrorStops(t *testing.T) {
 	env.OnActivity(v.EnsureInvoicePartner, mock.Anything, mock.Anything).Return(activities.PartnerAccount{ExactID: "acc-42"}, nil)
 	env.OnActivity(v.MapInvoiceActivity, mock.Anything, mock.Anything).Return(activities.MappedEntry{},
 		temporal.NewNonRetryableApplicationError("Odoo tax 3 has no Exact mapping. Fix: starter mappings set … | NL: …", activities.ErrTypeData, nil))
+	var st Stop
+	onStop(t, env, func(s Stop) { st = s; env.CancelWorkflow() })
 	env.ExecuteWorkflow(SyncInvoice, invoiceIn)
-	err := env.GetWorkflowError()
-	if err == nil || !strings.Contains(err.Error(), "Odoo tax 3 has no Exact mapping") {
-		t.Fatalf("err = %v, want the data error", err)
+	if !temporal.IsCanceledError(env.GetWorkflowError()) || st.State != StateWaiting || st.Class != activities.ErrTypeData ||
+		st.Reason != "Odoo tax 3 has no Exact mapping. Fix: starter mappings set … | NL: …" {
+		t.Fatalf("completed %v (%v), stop %+v; want the run waiting on the data error", env.IsWorkflowCompleted(), env.GetWorkflowError(), st)
 	}
 	env.AssertNotCalled(t, "UpsertEntry", mock.Anything, mock.Anything)
 	env.AssertNotCalled(t, "UploadInvoiceDocument", mock.Anything, mock.Anything)
@@ -153,9 +155,11 @@ func TestSyncInvoiceDeadTokenPausesTheConnection(t *testing.T) {
 	env.OnActivity(c.PauseConnection, mock.Anything, mock.MatchedBy(func(p activities.PauseInput) bool {
 		return p.ConnectionID == 1 && len(p.ScheduleIDs) == 2 && p.ScheduleIDs[1] == PullScheduleID("demo")
 	})).Return(nil).Once()
+	var st Stop
+	onStop(t, env, func(s Stop) { st = s; env.CancelWorkflow() })
 	env.ExecuteWorkflow(SyncInvoice, invoiceIn)
-	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "tokens") {
-		t.Fatalf("err = %v, want the dead token", err)
+	if !temporal.IsCanceledError(env.GetWorkflowError()) || st.State != StatePaused || !strings.Contains(st.Reason, "tokens") {
+		t.Fatalf("completed %v, stop %+v; want the run paused on the dead token", env.IsWorkflowCompleted(), st)
 	}
 	env.AssertExpectations(t)
 }

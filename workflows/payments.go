@@ -73,21 +73,36 @@ type PaymentResult struct {
 // state (the mirror) and Odoo's → decide → register, cancel or reconcile, each once. Changes signalled while it
 // runs make it go once more.
 func SyncPayment(ctx workflow.Context, in PaymentInput) (PaymentResult, error) {
+	changed := workflow.GetSignalChannel(ctx, SignalPaymentChanged)
+	stops := newStopper(ctx, in.Connection, in.ConnectionID, changed, func(state, class, reason string) {
+		setKindState(ctx, "payment", state, class, reason)
+	})
 	setPaymentState(ctx, StateRunning, "")
 	var res PaymentResult
-	more, err := coalescedPasses(ctx, workflow.GetSignalChannel(ctx, SignalPaymentChanged), false, func(n int) error {
-		r, err := syncPaymentOnce(ctx, in)
-		res, res.Passes = r, n
-		return err
-	})
-	switch {
-	case err != nil:
-		return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
-	case more:
-		return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
+	for {
+		more, err := coalescedPasses(ctx, changed, false, func(n int) error {
+			r, err := syncPaymentOnce(ctx, in)
+			res, res.Passes = r, n
+			return err
+		})
+		if err == nil {
+			stops.done()
+		}
+		switch {
+		case err == nil && more:
+			return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
+		case err == nil:
+			setPaymentState(ctx, res.State, "")
+			return res, nil
+		}
+		retried, _, again := stops.wait(err)
+		if !retried {
+			return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
+		}
+		if again {
+			return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
+		}
 	}
-	setPaymentState(ctx, res.State, "")
-	return res, nil
 }
 
 func syncPaymentOnce(ctx workflow.Context, in PaymentInput) (PaymentResult, error) {
@@ -120,5 +135,5 @@ func syncPaymentOnce(ctx workflow.Context, in PaymentInput) (PaymentResult, erro
 
 // setPaymentState updates the queue's search attributes of a payment sync and counts its outcome.
 func setPaymentState(ctx workflow.Context, state, errorClass string) {
-	setKindState(ctx, "payment", state, errorClass)
+	setKindState(ctx, "payment", state, errorClass, "")
 }

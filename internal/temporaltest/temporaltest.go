@@ -49,8 +49,11 @@ func SearchAttributeArgs() []string {
 	var args []string
 	for _, k := range workflows.SearchAttributes() {
 		typ := "Keyword"
-		if k.GetValueType() == enums.INDEXED_VALUE_TYPE_INT {
+		switch k.GetValueType() {
+		case enums.INDEXED_VALUE_TYPE_INT:
 			typ = "Int"
+		case enums.INDEXED_VALUE_TYPE_TEXT:
+			typ = "Text"
 		}
 		args = append(args, "--search-attribute", k.GetName()+"="+typ)
 	}
