@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -197,21 +198,30 @@ func TestSortCodes(t *testing.T) {
 	}
 }
 
-// fakeRun is what one run of fakeContactSync ends in.
-type fakeRun struct{ State, Class string }
+// fakeRun is what one run of fakeContactSync does.
+type fakeRun struct{ State, Class, Reason string }
 
-// fakeContactSync stands in for workflows.SyncContact in the queue: it records its outcome in the same search
-// attributes, and a failed run fails.
+// fakeContactSync stands in for workflows.SyncContact in the queue: it records its state in the same search
+// attributes; a failed run fails (as runs did before they waited for a fix), a waiting or paused one waits for the
+// retry signal, then syncs.
 func fakeContactSync(ctx workflow.Context, r fakeRun) error {
 	updates := []temporal.SearchAttributeUpdate{workflows.AttrSyncState.ValueSet(r.State)}
 	if r.Class != "" {
 		updates = append(updates, workflows.AttrErrorClass.ValueSet(r.Class))
 	}
+	if r.Reason != "" {
+		updates = append(updates, workflows.AttrSyncReason.ValueSet(r.Reason))
+	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		return err
 	}
-	if r.State == workflows.StateFailed {
-		return temporal.NewNonRetryableApplicationError("the partner has no name", r.Class, nil)
+	switch r.State {
+	case workflows.StateFailed:
+		return temporal.NewNonRetryableApplicationError(r.Reason, r.Class, nil)
+	case workflows.StateWaiting, workflows.StatePaused:
+		workflow.GetSignalChannel(ctx, workflows.SignalRetry).Receive(ctx, nil)
+		return workflow.UpsertTypedSearchAttributes(ctx, workflows.AttrSyncState.ValueSet(workflows.StateSynced),
+			workflows.AttrErrorClass.ValueUnset(), workflows.AttrSyncReason.ValueUnset())
 	}
 	return nil
 }
@@ -238,9 +248,11 @@ func waitForVisibility(t *testing.T, c client.Client, query string, n int64) {
 	}
 }
 
-// status shows what fails now (the latest run per partner) apart from the history of runs, honours --name, and
-// --json prints one document; resume says when there is nothing to resume and changes nothing.
-func TestStatusNowAndHistoryAndResume(t *testing.T) {
+// status shows what waits for a fix now (runs waiting or paused, and the latest run per record where it ended
+// failed) apart from the history of runs, honours --name, and --json prints one document; retry sends the retry
+// signal to the runs that wait and starts a new run for the one that ended; resume says when there is nothing to
+// resume and changes nothing, and otherwise lets the runs paused with the connection go on.
+func TestStatusNowAndHistoryRetryAndResume(t *testing.T) {
 	ctx := context.Background()
 	ts := temporaltest.Start(t)
 	od := odootest.NewServer(t)
@@ -269,26 +281,36 @@ func TestStatusNowAndHistoryAndResume(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := run.Get(ctx, nil); (err != nil) != (r.State == workflows.StateFailed) {
-			t.Fatalf("run of %s ended with %v", run.GetID(), err)
+		err = workflows.AwaitSync(ctx, ts.Client, run.GetID(), nil)
+		var stopped *workflows.StoppedError
+		if waits := r.State == workflows.StateWaiting || r.State == workflows.StatePaused; waits != errors.As(err, &stopped) ||
+			(err != nil) != (waits || r.State == workflows.StateFailed) {
+			t.Fatalf("run of %s: %v", run.GetID(), err)
 		}
 	}
-	failed := fakeRun{workflows.StateFailed, "DataError"}
+	const noName = "Odoo partner has no name. Fix: give it a name in Odoo | NL: de relatie heeft geen naam. Oplossing: geef haar een naam in Odoo"
+	failed := fakeRun{workflows.StateFailed, "DataError", noName}
 	record("default", 11, failed) // fixed since: its latest run synced
 	record("default", 11, fakeRun{State: workflows.StateSynced})
-	record("default", 12, failed) // waits for a fix
+	record("default", 12, failed) // ended failed before runs waited for a fix
 	record("default", 12, failed)
+	record("default", 13, fakeRun{workflows.StateWaiting, "DataError", noName})
+	record("default", 14, fakeRun{workflows.StatePaused, "ReconsentNeeded", "Exact refused the refresh token"})
 	record("other", 21, failed)
 	waitForVisibility(t, ts.Client, "ExecutionStatus != 'Running' AND SyncState = 'failed'", 4)
 	waitForVisibility(t, ts.Client, "ExecutionStatus != 'Running' AND SyncState = 'synced'", 1)
+	waitForVisibility(t, ts.Client, "ExecutionStatus = 'Running' AND SyncState IN ('waiting', 'paused')", 2)
 
 	code, stdout, stderr := c.main("status", "--name", "default")
 	if code != exitOK {
 		t.Fatalf("status: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{`connection "default"`, "waiting for a fix: 1 (partners, invoices and payments whose latest sync failed: 1, paused: 0)",
-		"contact/default/res.partner/12  failed  DataError", "starter retry --name default",
-		"history (every closed run Temporal keeps, retried ones too): 1 synced, 0 skipped, 3 failed, 0 paused"} {
+	for _, want := range []string{`connection "default"`, "waiting for a fix: 3 (waiting: 1, paused with the connection: 1, ended failed: 1)",
+		"contact/default/res.partner/13  waiting  DataError  Odoo partner has no name. Fix:",
+		"contact/default/res.partner/14  paused  ReconsentNeeded  Exact refused the refresh token",
+		"contact/default/res.partner/12  failed  DataError  Odoo partner has no name.",
+		"starter retry --name default (or the Web UI: Send signal \"retry\")",
+		"history (every closed run Temporal keeps): 1 synced, 0 skipped, 3 failed, 0 paused"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("status --name default lacks %q:\n%s", want, stdout)
 		}
@@ -308,11 +330,16 @@ func TestStatusNowAndHistoryAndResume(t *testing.T) {
 		byName[cs.Name] = cs
 	}
 	def, other := byName["default"], byName["other"]
-	if got, want := fmt.Sprint(def.Now.Failed, def.Now.Paused, def.Now.Running, len(def.WaitingForFix)), "1 0 0 1"; got != want {
-		t.Errorf("default now: failed, paused, running, waiting = %s, want %s", got, want)
+	if got, want := fmt.Sprint(def.Now.Waiting, def.Now.Paused, def.Now.Failed, def.Now.Running, len(def.WaitingForFix)), "1 1 1 0 3"; got != want {
+		t.Errorf("default now: waiting, paused, failed, running, listed = %s, want %s", got, want)
 	}
-	if len(def.WaitingForFix) == 1 && (def.WaitingForFix[0].PartnerID != 12 || def.WaitingForFix[0].Class != "DataError") {
-		t.Errorf("default waits for %+v, want partner 12 with DataError", def.WaitingForFix[0])
+	var listed []string
+	for _, f := range def.WaitingForFix {
+		listed = append(listed, fmt.Sprint(f.OdooModel, " ", f.OdooID, " ", f.State, " ", f.Class, " ", f.Open, " ", f.Reason != ""))
+	}
+	if got, want := strings.Join(listed, "; "), "res.partner 13 waiting DataError true true; res.partner 14 paused ReconsentNeeded true true; "+
+		"res.partner 12 failed DataError false true"; got != want {
+		t.Errorf("default waits for %s, want %s", got, want)
 	}
 	if got, want := fmt.Sprint(def.History), "map[failed:3 paused:0 skipped:0 synced:1]"; got != want {
 		t.Errorf("default history = %s, want %s", got, want)
@@ -378,15 +405,48 @@ func TestStatusNowAndHistoryAndResume(t *testing.T) {
 	if err := st.SetPaused(ctx, stored.ID, true, "Exact refused the refresh token"); err != nil {
 		t.Fatal(err)
 	}
+	if code, _, stderr := c.main("retry", "--name", "default"); code != exitFailed || !strings.Contains(stderr, "starter resume --name default") {
+		t.Errorf("retry on a paused connection: exit %d, %q; want it refused, naming resume", code, stderr)
+	}
 	code, stdout, stderr = c.main("resume", "--name", "default")
-	if code != exitOK || !strings.Contains(stdout, `Connection "default" resumed`) {
+	if code != exitOK || !strings.Contains(stdout, `Connection "default" resumed: 1 syncs paused with it go on`) {
 		t.Errorf("resume of a paused connection: exit %d, %q %q", code, stdout, stderr)
+	}
+	// The paused run got the retry signal and synced, in the same run.
+	if err := workflows.AwaitSync(ctx, ts.Client, workflows.ContactWorkflowID("default", 14), nil); err != nil {
+		t.Errorf("the paused sync after resume: %v", err)
 	}
 	if after, err := st.Connection(ctx, "default"); err != nil || after.Paused {
 		t.Errorf("after resume the connection is paused: %v (%v)", after.Paused, err)
 	}
 	if schedulePaused() {
 		t.Error("resume of a paused connection left its schedule paused")
+	}
+
+	// retry: the waiting run gets the signal and syncs in its run; the record whose latest run ended failed gets
+	// a new run (of the real SyncContact, which no worker runs here: it stays running).
+	code, stdout, stderr = c.main("retry", "--name", "default")
+	if code != exitOK || !strings.Contains(stdout, "retrying contact/default/res.partner/13 (DataError)") ||
+		!strings.Contains(stdout, "retrying contact/default/res.partner/12 (DataError)") || !strings.Contains(stdout, "retried: 2 partner, 0 invoice and 0 payment syncs") {
+		t.Errorf("retry: exit %d, %q %q", code, stdout, stderr)
+	}
+	waiting, err := ts.Client.DescribeWorkflowExecution(ctx, workflows.ContactWorkflowID("default", 13), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := workflows.AwaitSync(ctx, ts.Client, workflows.ContactWorkflowID("default", 13), nil); err != nil {
+		t.Errorf("the waiting sync after retry: %v", err)
+	}
+	after, err := ts.Client.DescribeWorkflowExecution(ctx, workflows.ContactWorkflowID("default", 13), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.GetWorkflowExecutionInfo().GetExecution().GetRunId() != waiting.GetWorkflowExecutionInfo().GetExecution().GetRunId() {
+		t.Error("retry started a new run of a sync that waited; the waiting run must go on")
+	}
+	restarted, err := workflows.DescribeSync(ctx, ts.Client, workflows.ContactWorkflowID("default", 12))
+	if err != nil || restarted.Closed {
+		t.Errorf("the sync that ended failed after retry: %+v (%v), want a new run", restarted, err)
 	}
 	c.helpListsEnv()
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/exactsync/exactsync/activities"
 	"github.com/exactsync/exactsync/clients/odoo"
@@ -162,15 +165,16 @@ type connectionStatus struct {
 	LinkedInvoices int64  `json:"linked_invoices"`
 	// LastPaymentPull is when the payment pull's schedule last started a pull ("" : never).
 	LastPaymentPull string `json:"last_payment_pull,omitempty"`
-	// Now is what the queue holds at this moment: runs in progress, and records whose latest run failed or was
-	// paused (a record whose latest run succeeded is not failed, whatever its earlier runs did).
+	// Now is what the queue holds at this moment: runs in progress, runs waiting for a fix (a data error; a
+	// passing error is retried inside the run, which stays "running"), runs paused with the connection, and
+	// records whose latest run ended failed (cancelled, or from before runs waited for a fix).
 	Now struct {
-		Running  int64 `json:"running"`
-		Retrying int64 `json:"retrying"`
-		Failed   int   `json:"failed"`
-		Paused   int   `json:"paused"`
+		Running int64 `json:"running"`
+		Waiting int   `json:"waiting"`
+		Paused  int   `json:"paused"`
+		Failed  int   `json:"failed"`
 	} `json:"now"`
-	WaitingForFix []failedSync `json:"waiting_for_fix"`
+	WaitingForFix []stoppedSync `json:"waiting_for_fix"`
 	// History counts the closed runs Temporal keeps (its retention), by the state they ended in.
 	History map[string]int64 `json:"history"`
 }
@@ -231,29 +235,39 @@ func statusCmd(ctx context.Context, e *env, args []string) error {
 		} else {
 			e.printf("  invoices: not sent (starter invoices --from YYYY-MM-DD)\n")
 		}
-		e.printf("  now: %d syncing, %d retrying after a passing error\n", st.Now.Running, st.Now.Retrying)
-		e.printf("  waiting for a fix: %d (partners, invoices and payments whose latest sync failed: %d, paused: %d)\n", len(st.WaitingForFix), st.Now.Failed, st.Now.Paused)
+		e.printf("  now: %d syncing (a passing error is retried within its run)\n", st.Now.Running)
+		e.printf("  waiting for a fix: %d (waiting: %d, paused with the connection: %d, ended failed: %d)\n",
+			len(st.WaitingForFix), st.Now.Waiting, st.Now.Paused, st.Now.Failed)
 		for _, f := range st.WaitingForFix {
-			e.printf("    %s  %s  %s\n", f.WorkflowID, f.State, f.Class)
+			e.printf("    %s  %s  %s  %s\n", f.WorkflowID, f.State, f.Class, clipLine(f.Reason, 160))
 		}
 		if len(st.WaitingForFix) > 0 {
-			e.printf("    fix the cause (the run's error says how), then: starter retry --name %s\n", st.Name)
+			e.printf("    fix the cause (the reason says how), then: starter retry --name %s (or the Web UI: Send signal %q)\n",
+				st.Name, workflows.SignalRetry)
 		}
 		var hist []string
 		for _, s := range historyStates {
 			hist = append(hist, fmt.Sprintf("%d %s", st.History[s], s))
 		}
-		e.printf("  history (every closed run Temporal keeps, retried ones too): %s\n", strings.Join(hist, ", "))
+		e.printf("  history (every closed run Temporal keeps): %s\n", strings.Join(hist, ", "))
 	}
-	e.printf("Queue: the Temporal Web UI, e.g. query  SyncState = 'failed'\n")
+	e.printf("Queue: the Temporal Web UI, e.g. query  SyncState = '%s'\n", workflows.StateWaiting)
 	return nil
+}
+
+// clipLine shortens a reason for one line of status.
+func clipLine(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // connectionState reads a connection's links and queue from the store and Temporal's visibility.
 func connectionState(ctx context.Context, e *env, c store.Connection) (connectionStatus, error) {
 	st := connectionStatus{Name: c.Name, OdooURL: c.OdooURL, OdooDatabase: c.OdooDatabase, OdooCompanyID: c.OdooCompanyID,
 		ExactBaseURL: c.ExactBaseURL, ExactSite: c.ExactSite, ExactDivision: c.ExactDivision, Paused: c.Paused,
-		PausedReason: c.PausedReason, WaitingForFix: []failedSync{}, History: map[string]int64{}}
+		PausedReason: c.PausedReason, WaitingForFix: []stoppedSync{}, History: map[string]int64{}}
 	links, err := e.store.CountLinks(ctx, c.ID, activities.ModelPartner)
 	if err != nil {
 		return st, err
@@ -286,57 +300,77 @@ func connectionState(ctx context.Context, e *env, c store.Connection) (connectio
 	if st.Now.Running, err = count("running", fmt.Sprintf("%s = '%s' AND ExecutionStatus = 'Running'", syncState, workflows.StateRunning)); err != nil {
 		return st, err
 	}
-	if st.Now.Retrying, err = count("retrying", fmt.Sprintf("%s = '%s' AND ExecutionStatus = 'Running'", syncState, workflows.StateWaiting)); err != nil {
-		return st, err
-	}
 	for _, s := range historyStates {
 		if st.History[s], err = count(s, fmt.Sprintf("%s = '%s' AND ExecutionStatus != 'Running'", syncState, s)); err != nil {
 			return st, err
 		}
 	}
-	failed, err := latestFailed(ctx, e, c.Name)
+	stopped, err := stoppedSyncs(ctx, e, c.Name)
 	if err != nil {
 		return st, err
 	}
-	for _, model := range []string{activities.ModelMove, modelPayment} {
-		more, err := latestFailed(ctx, e, c.Name, model)
-		if err != nil {
-			return st, err
-		}
-		failed = append(failed, more...)
-	}
-	for _, f := range failed {
-		if f.State == workflows.StatePaused {
-			st.Now.Paused++
-		} else {
+	for _, f := range stopped {
+		switch {
+		case !f.Open:
 			st.Now.Failed++
+		case f.State == workflows.StatePaused:
+			st.Now.Paused++
+		default:
+			st.Now.Waiting++
 		}
 	}
-	st.WaitingForFix = append(st.WaitingForFix, failed...)
+	st.WaitingForFix = append(st.WaitingForFix, stopped...)
 	return st, nil
 }
 
-// failedSync is a contact sync whose latest run failed (or was paused).
-type failedSync struct {
+// stoppedSync is a record's sync that waits for a fix: its run waits (Open), or its latest run ended failed.
+type stoppedSync struct {
 	WorkflowID string `json:"workflow_id"`
-	PartnerID  int64  `json:"odoo_id"`
+	OdooModel  string `json:"odoo_model"`
+	OdooID     int64  `json:"odoo_id"`
 	State      string `json:"state"`
 	Class      string `json:"error_class"`
+	Reason     string `json:"reason,omitempty"`
+	// Open: the run waits for a retry signal; not open: the run ended failed, and a retry starts a new one.
+	Open bool `json:"open"`
 }
 
-// latestFailed lists the contact syncs of a connection whose latest run failed or was paused. Visibility keeps
-// every run, so a failed run followed by a later one (successful, failed again or still running) is listed only
-// by that later run's outcome.
-func latestFailed(ctx context.Context, e *env, connName string, model ...string) ([]failedSync, error) {
-	odooModel := "res.partner"
-	if len(model) > 0 {
-		odooModel = model[0]
+// syncModels are the OdooModel values of the record syncs, in the order retry takes them: partners first, so an
+// invoice retried after its partner finds it in Exact.
+var syncModels = []string{activities.ModelPartner, activities.ModelMove, modelPayment}
+
+// stoppedSyncs lists the record syncs of a connection that wait for a fix: the runs waiting or paused, then the
+// records whose latest run ended failed (cancelled, or from before runs waited). Visibility keeps every run, so a
+// failed run followed by a later one (successful, waiting or still running) is not listed.
+func stoppedSyncs(ctx context.Context, e *env, connName string) ([]stoppedSync, error) {
+	var out []stoppedSync
+	for _, model := range syncModels {
+		open, err := listSyncs(ctx, e, fmt.Sprintf("%s = '%s' AND %s = '%s' AND %s IN ('%s', '%s') AND ExecutionStatus = 'Running'",
+			workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), model, workflows.AttrSyncState.GetName(),
+			workflows.StateWaiting, workflows.StatePaused), true)
+		if err != nil {
+			return nil, err
+		}
+		closed, err := listSyncs(ctx, e, fmt.Sprintf("%s = '%s' AND %s = '%s' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
+			workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), model, workflows.AttrSyncState.GetName(),
+			workflows.StateFailed, workflows.StatePaused), false)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range [][]stoppedSync{open, closed} {
+			slices.SortFunc(l, func(a, b stoppedSync) int { return cmp.Compare(a.OdooID, b.OdooID) })
+			out = append(out, l...)
+		}
 	}
-	q := fmt.Sprintf("%s = '%s' AND %s = '%s' AND %s IN ('%s', '%s') AND ExecutionStatus != 'Running'",
-		workflows.AttrConnection.GetName(), connName, workflows.AttrOdooModel.GetName(), odooModel, workflows.AttrSyncState.GetName(),
-		workflows.StateFailed, workflows.StatePaused)
-	latestRun := map[string]string{} // workflow ID → its latest run
-	var out []failedSync
+	return out, nil
+}
+
+// listSyncs lists the syncs a visibility query finds; only the latest run of each record counts (Describe, which
+// is current where visibility lags), and it must still be in the state the query asked for: open and waiting, or
+// ended.
+func listSyncs(ctx context.Context, e *env, q string, open bool) ([]stoppedSync, error) {
+	var out []stoppedSync
+	seen := map[string]bool{}
 	var token []byte
 	dc := converter.GetDefaultDataConverter()
 	for {
@@ -346,25 +380,31 @@ func latestFailed(ctx context.Context, e *env, connName string, model ...string)
 		}
 		for _, ex := range resp.GetExecutions() {
 			id := ex.GetExecution().GetWorkflowId()
-			latest, known := latestRun[id]
-			if !known {
-				d, err := e.temporal.DescribeWorkflowExecution(ctx, id, "")
-				if err != nil {
-					return nil, err
-				}
-				latest = d.GetWorkflowExecutionInfo().GetExecution().GetRunId()
-				latestRun[id] = latest
+			if seen[id] {
+				continue
 			}
-			if latest != ex.GetExecution().GetRunId() {
-				continue // a later run exists: retried already, or a later change synced it
+			seen[id] = true
+			now, err := workflows.DescribeSync(ctx, e.temporal, id)
+			if err != nil {
+				return nil, err
 			}
-			f := failedSync{WorkflowID: id}
+			if now.RunID != ex.GetExecution().GetRunId() || now.Closed == open {
+				continue // a later run exists (retried already, or a later change synced it), or the run moved on
+			}
+			f := stoppedSync{WorkflowID: id, State: now.State, Class: now.Class, Reason: now.Reason, Open: open}
+			if open && now.State != workflows.StateWaiting && now.State != workflows.StatePaused {
+				continue // retried since the visibility record was written
+			}
 			fields := ex.GetSearchAttributes().GetIndexedFields()
-			if err := dc.FromPayload(fields[workflows.AttrOdooID.GetName()], &f.PartnerID); err != nil || f.PartnerID == 0 {
+			if err := dc.FromPayload(fields[workflows.AttrOdooID.GetName()], &f.OdooID); err != nil || f.OdooID == 0 {
 				return nil, fmt.Errorf("%s has no OdooID search attribute", id)
 			}
-			_ = dc.FromPayload(fields[workflows.AttrSyncState.GetName()], &f.State)
-			_ = dc.FromPayload(fields[workflows.AttrErrorClass.GetName()], &f.Class)
+			_ = dc.FromPayload(fields[workflows.AttrOdooModel.GetName()], &f.OdooModel)
+			if !open {
+				_ = dc.FromPayload(fields[workflows.AttrSyncState.GetName()], &f.State)
+				_ = dc.FromPayload(fields[workflows.AttrErrorClass.GetName()], &f.Class)
+				f.Reason = closedReason(ctx, e, id, f.State)
+			}
 			out = append(out, f)
 		}
 		token = resp.GetNextPageToken()
@@ -374,10 +414,24 @@ func latestFailed(ctx context.Context, e *env, connName string, model ...string)
 	}
 }
 
-// retryCmd starts again the contact syncs whose latest run failed or was paused.
+// closedReason is the failure message of a run that ended failed.
+func closedReason(ctx context.Context, e *env, id, state string) string {
+	err := e.temporal.GetWorkflow(ctx, id, "").Get(ctx, nil)
+	var app *temporal.ApplicationError
+	switch {
+	case errors.As(err, &app):
+		return app.Message()
+	case err != nil:
+		return err.Error()
+	}
+	return state
+}
+
+// retryCmd retries the record syncs of a connection that wait for a fix: a run waiting gets the retry signal (the
+// same run syncs again), a record whose latest run ended failed gets a new run.
 func retryCmd(ctx context.Context, e *env, args []string) error {
 	fs, name := e.flags("retry")
-	force := fs.Bool("force", false, "send even data Exact refused before, unchanged (it counts against Exact's 10 refusals an hour)")
+	force := fs.Bool("force", false, "send even partner data Exact refused before, unchanged (it counts against Exact's 10 refusals an hour)")
 	conn, err := e.parseConnection(ctx, fs, name, args)
 	if err != nil {
 		return err
@@ -385,19 +439,21 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 	if conn.Paused {
 		return fmt.Errorf("connection %q is paused (%s): fix it, then starter resume --name %s", conn.Name, conn.PausedReason, conn.Name)
 	}
-	failed, err := latestFailed(ctx, e, conn.Name)
+	stopped, err := stoppedSyncs(ctx, e, conn.Name)
 	if err != nil {
 		return err
 	}
-	start := workflows.StartContactSync
-	if *force {
-		start = workflows.ForceContactSync
-	}
-	for _, f := range failed {
-		if err := start(ctx, e.temporal, conn, f.PartnerID); err != nil {
+	counts := map[string]int{}
+	for _, f := range stopped {
+		if err := retrySync(ctx, e, conn, f, *force); err != nil {
 			return err
 		}
-		r, err := e.store.Refusal(ctx, conn.ID, "res.partner", f.PartnerID)
+		counts[f.OdooModel]++
+		if f.OdooModel != activities.ModelPartner {
+			e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
+			continue
+		}
+		r, err := e.store.Refusal(ctx, conn.ID, activities.ModelPartner, f.OdooID)
 		switch {
 		case err == nil && !*force:
 			e.printf("retrying %s (%s): Exact refused its data on %s (%s); it is sent again only if it changed (--force sends it anyway)\n",
@@ -408,26 +464,36 @@ func retryCmd(ctx context.Context, e *env, args []string) error {
 			e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
 		}
 	}
-	e.printf("%d failed contact syncs started again\n", len(failed))
-	for _, kind := range []struct {
-		model, what string
-		start       func(context.Context, client.Client, store.Connection, int64) error
-	}{{activities.ModelMove, "invoice", workflows.StartInvoiceSync}, {modelPayment, "payment", workflows.StartPaymentSync}} {
-		more, err := latestFailed(ctx, e, conn.Name, kind.model)
-		if err != nil {
-			return err
-		}
-		for _, f := range more {
-			if err := kind.start(ctx, e.temporal, conn, f.PartnerID); err != nil {
-				return err
-			}
-			e.printf("retrying %s (%s)\n", f.WorkflowID, f.Class)
-		}
-		if len(more) > 0 {
-			e.printf("%d failed %s syncs started again\n", len(more), kind.what)
-		}
-	}
+	e.printf("retried: %d partner, %d invoice and %d payment syncs\n", counts[activities.ModelPartner], counts[activities.ModelMove], counts[modelPayment])
 	return nil
+}
+
+// retrySync retries one stopped sync: the retry signal to a waiting run, a new run for one that ended failed.
+func retrySync(ctx context.Context, e *env, conn store.Connection, f stoppedSync, force bool) error {
+	if f.Open {
+		signal := workflows.SignalRetry
+		if force && f.OdooModel == activities.ModelPartner {
+			signal = workflows.SignalRetryForce
+		}
+		err := e.temporal.SignalWorkflow(ctx, f.WorkflowID, "", signal, nil)
+		var nf *serviceerror.NotFound
+		if errors.As(err, &nf) {
+			return nil // it ended since it was listed: nothing waits any more
+		}
+		return err
+	}
+	switch f.OdooModel {
+	case activities.ModelPartner:
+		if force {
+			return workflows.ForceContactSync(ctx, e.temporal, conn, f.OdooID)
+		}
+		return workflows.StartContactSync(ctx, e.temporal, conn, f.OdooID)
+	case activities.ModelMove:
+		return workflows.StartInvoiceSync(ctx, e.temporal, conn, f.OdooID)
+	case modelPayment:
+		return workflows.StartPaymentSync(ctx, e.temporal, conn, f.OdooID)
+	}
+	return fmt.Errorf("%s: unknown OdooModel %q", f.WorkflowID, f.OdooModel)
 }
 
 func resumeCmd(ctx context.Context, e *env, args []string) error {
@@ -450,7 +516,22 @@ func resumeCmd(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	e.printf("Connection %q resumed; `starter retry --name %s` re-runs what failed meanwhile\n", conn.Name, conn.Name)
+	stopped, err := stoppedSyncs(ctx, e, conn.Name)
+	if err != nil {
+		return err
+	}
+	resumed := 0
+	for _, f := range stopped {
+		if f.State != workflows.StatePaused {
+			continue
+		}
+		if err := retrySync(ctx, e, conn, f, false); err != nil {
+			return err
+		}
+		resumed++
+	}
+	e.printf("Connection %q resumed: %d syncs paused with it go on; `starter retry --name %s` retries the ones waiting for a fix\n",
+		conn.Name, resumed, conn.Name)
 	return nil
 }
 
@@ -481,15 +562,14 @@ func searchAttributesCmd(ctx context.Context, e *env, args []string) error {
 	if err := e.parse(ctx, fs, args); err != nil {
 		return err
 	}
-	attrs := map[string]enums.IndexedValueType{}
+	// One at a time: a namespace that has the older ones gets the ones added since.
 	for _, k := range workflows.SearchAttributes() {
-		attrs[k.GetName()] = k.GetValueType()
-	}
-	_, err := e.temporal.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-		Namespace: *ns, SearchAttributes: attrs})
-	var exists *serviceerror.AlreadyExists
-	if err != nil && !errors.As(err, &exists) {
-		return fmt.Errorf("add search attributes (on Temporal Cloud add them with tcld): %w", err)
+		_, err := e.temporal.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+			Namespace: *ns, SearchAttributes: map[string]enums.IndexedValueType{k.GetName(): k.GetValueType()}})
+		var exists *serviceerror.AlreadyExists
+		if err != nil && !errors.As(err, &exists) {
+			return fmt.Errorf("add search attribute %s (on Temporal Cloud add them with tcld): %w", k.GetName(), err)
+		}
 	}
 	e.printf("search attributes registered in %s\n", *ns)
 	return nil
