@@ -168,15 +168,15 @@ cat <<EOF
 
   exactsync is running.
     Queue (Temporal Web UI):  http://127.0.0.1:$ui_port/namespaces/default/workflows
-                              filter e.g.  SyncState = 'failed'   or   OdooModel = 'account.move'   or   OdooName = 'INV/2026/00001'
+                              filter e.g.  SyncState = 'waiting'   or   OdooModel = 'account.move'   or   OdooName = 'INV/2026/00001'
     Status:                   .bin/starter status
     Mappings (valid/missing): .bin/starter mappings list
-    Retry after a fix:        .bin/starter retry
+    Retry after a fix:        .bin/starter retry   (or in the Web UI, on a waiting run: Send signal "retry")
   The first contacts reach Exact within seconds; one seeded payment term ("30% Now, Balance 60 Days")
-  has no Exact payment condition on purpose, so its partners wait in the queue as failed with a hint,
+  has no Exact payment condition on purpose, so its partners wait in the queue for a fix, with a hint,
   until you map it: .bin/starter mappings set --kind payment_term --odoo-id ID --exact-code 60 && .bin/starter retry
   The demo's posted invoices, bills and credit notes follow, each with its PDF; the two with the 0 % sales tax
-  wait as failed: Exact has two 0 % VAT codes (0 and 6), so the tax is left for you to map (the hint names the
+  wait for a fix: Exact has two 0 % VAT codes (0 and 6), so the tax is left for you to map (the hint names the
   command), then .bin/starter retry sends them. The analytic accounts whose reference is an Exact cost centre
   or cost unit code are mapped by the suggestion: INV/…/00001's labour line reaches Exact split 60/40 over
   cost centres 100 and 300 (.bin/starter mappings list --kind analytic).

@@ -101,7 +101,7 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 	results := map[int64]result{}
 	for _, id := range res.MoveIDs {
 		var out workflows.InvoiceResult
-		err := r.ts.Client.GetWorkflow(ctx, workflows.InvoiceWorkflowID(conn.Name, id), "").Get(ctx, &out)
+		err := workflows.AwaitSync(ctx, r.ts.Client, workflows.InvoiceWorkflowID(conn.Name, id), &out)
 		results[id] = result{out, err}
 	}
 	batch, err := oc.Moves(ctx, res.MoveIDs)
@@ -198,7 +198,7 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 		}
 		for _, id := range pr.MoveIDs {
 			var out workflows.PaymentResult
-			if err := r.ts.Client.GetWorkflow(ctx, workflows.PaymentWorkflowID(conn.Name, id), "").Get(ctx, &out); err != nil && slices.Contains(watched, id) {
+			if err := workflows.AwaitSync(ctx, r.ts.Client, workflows.PaymentWorkflowID(conn.Name, id), &out); err != nil && slices.Contains(watched, id) {
 				t.Errorf("payment sync of %s: %v", byID[id].Name, err)
 			}
 		}
@@ -278,7 +278,7 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out workflows.InvoiceResult
-		if err := r.ts.Client.GetWorkflow(ctx, workflows.InvoiceWorkflowID(conn.Name, id), "").Get(ctx, &out); err != nil || out.EntryID == "" {
+		if err := workflows.AwaitSync(ctx, r.ts.Client, workflows.InvoiceWorkflowID(conn.Name, id), &out); err != nil || out.EntryID == "" {
 			t.Fatalf("sync of the new %s: %+v, %v", moveType, out, err)
 		}
 		results[id] = result{out, nil}

@@ -90,7 +90,7 @@ func TestConformanceContactsOnRealOdoo(t *testing.T) {
 	wait := func(id int64) (workflows.ContactResult, error) {
 		t.Helper()
 		var res workflows.ContactResult
-		err := ts.Client.GetWorkflow(ctx, workflows.ContactWorkflowID(conn.Name, id), "").Get(ctx, &res)
+		err := workflows.AwaitSync(ctx, ts.Client, workflows.ContactWorkflowID(conn.Name, id), &res)
 		return res, err
 	}
 

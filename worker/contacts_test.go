@@ -140,7 +140,7 @@ func (s *stack) detect() workflows.DetectResult {
 func (s *stack) wait(partnerID int64) (workflows.ContactResult, error) {
 	s.t.Helper()
 	var res workflows.ContactResult
-	err := s.ts.Client.GetWorkflow(context.Background(), workflows.ContactWorkflowID(s.conn.Name, partnerID), "").Get(context.Background(), &res)
+	err := workflows.AwaitSync(context.Background(), s.ts.Client, workflows.ContactWorkflowID(s.conn.Name, partnerID), &res)
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		s.t.Fatalf("no sync ran for partner %d", partnerID)

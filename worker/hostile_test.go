@@ -25,7 +25,7 @@ func (s *stack) settled(partnerID int64) (workflows.ContactResult, error) {
 	defer cancel()
 	id := workflows.ContactWorkflowID(s.conn.Name, partnerID)
 	var res workflows.ContactResult
-	err := s.ts.Client.GetWorkflow(ctx, id, "").Get(ctx, &res)
+	err := workflows.AwaitSync(ctx, s.ts.Client, id, &res)
 	if ctx.Err() != nil {
 		desc, derr := s.ts.Client.DescribeWorkflowExecution(context.Background(), id, "")
 		if derr != nil {

@@ -56,7 +56,7 @@ func (s *stack) mapInvoices() {
 func (s *stack) waitInvoice(moveID int64) (workflows.InvoiceResult, error) {
 	s.t.Helper()
 	var res workflows.InvoiceResult
-	err := s.ts.Client.GetWorkflow(context.Background(), workflows.InvoiceWorkflowID(s.conn.Name, moveID), "").Get(context.Background(), &res)
+	err := workflows.AwaitSync(context.Background(), s.ts.Client, workflows.InvoiceWorkflowID(s.conn.Name, moveID), &res)
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		s.t.Fatalf("no sync ran for move %d", moveID)

@@ -71,7 +71,7 @@ func (s *stack) detectOn(conn store.Connection) workflows.DetectResult {
 	}
 	for _, id := range res.PartnerIDs {
 		var out workflows.ContactResult
-		err := s.ts.Client.GetWorkflow(ctx, workflows.ContactWorkflowID(conn.Name, id), "").Get(ctx, &out)
+		err := workflows.AwaitSync(ctx, s.ts.Client, workflows.ContactWorkflowID(conn.Name, id), &out)
 		var nf *serviceerror.NotFound
 		if errors.As(err, &nf) {
 			s.t.Fatalf("%s: no sync ran for partner %d", conn.Name, id)

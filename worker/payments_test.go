@@ -34,7 +34,7 @@ func (s *stack) pull() (workflows.PullResult, map[int64]error) {
 	failed := map[int64]error{}
 	for _, id := range res.MoveIDs {
 		var out workflows.PaymentResult
-		if err := s.ts.Client.GetWorkflow(ctx, workflows.PaymentWorkflowID(s.conn.Name, id), "").Get(ctx, &out); err != nil {
+		if err := workflows.AwaitSync(ctx, s.ts.Client, workflows.PaymentWorkflowID(s.conn.Name, id), &out); err != nil {
 			failed[id] = err
 		}
 	}

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/google/uuid"
-	commonpb "go.temporal.io/api/common/v1"
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/exactsync/exactsync/activities"
@@ -17,10 +16,11 @@ import (
 	"github.com/exactsync/exactsync/workflows"
 )
 
-// The queue in the Web UI: a run stopped by a data error fails with the reason and the fix as its own message,
-// once (not "activity error" with the hint buried in causes); after the fix, the Web UI's Reset of that run (the
-// API call the UI makes) syncs the partner, and resetting again still leaves one Exact account.
-func TestFailedRunReadsInTheWebUIAndResetsAfterTheFix(t *testing.T) {
+// The queue in the Web UI: a sync stopped by a data error waits in its run, SyncState "waiting", with the reason
+// and the fix, once, in SyncReason and the run's current details (what the UI shows). The retry signal (the UI's
+// "Send signal", with or without input) before the fix stops it again; after the fix it syncs in the same run, so
+// the record is one row, synced, and nothing waits any more; one Exact account.
+func TestStoppedRunReadsInTheWebUIAndRetriesInItsRunAfterTheFix(t *testing.T) {
 	s := newStack(t)
 	ctx := context.Background()
 	term, err := s.odoo.Create("account.payment.term", map[string]any{"name": "45 Days"})
@@ -35,84 +35,97 @@ func TestFailedRunReadsInTheWebUIAndResetsAfterTheFix(t *testing.T) {
 	if err := workflows.StartContactSync(ctx, s.ts.Client, s.conn, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.wait(id); err == nil {
-		t.Fatal("want the sync to fail on the unmapped payment term")
+	_, err = s.wait(id)
+	var stopped *workflows.StoppedError
+	if !errors.As(err, &stopped) {
+		t.Fatalf("sync ended with %v, want it waiting for a fix of the unmapped payment term", err)
 	}
 	wid := workflows.ContactWorkflowID(s.conn.Name, id)
-	failure := lastEvent(t, s, wid).GetWorkflowExecutionFailedEventAttributes().GetFailure()
-	msg := failure.GetMessage()
-	for _, want := range []string{"Fix:", "Oplossing:", "has no Exact payment condition"} {
-		if strings.Count(msg, want) != 1 {
-			t.Errorf("the failure's own message has %q %d times, want once: %q", want, strings.Count(msg, want), msg)
+	runID := stopped.RunID
+	now, err := workflows.DescribeSync(ctx, s.ts.Client, wid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.Closed || now.State != workflows.StateWaiting || now.Class != activities.ErrTypeData {
+		t.Fatalf("sync now %+v, want its run open, waiting on a DataError", now)
+	}
+	details := currentDetails(t, s, wid)
+	for _, msg := range []string{now.Reason, details} {
+		for _, want := range []string{"Fix:", "Oplossing:", "has no Exact payment condition"} {
+			if strings.Count(msg, want) != 1 {
+				t.Errorf("%q has %q %d times, want once", msg, want, strings.Count(msg, want))
+			}
+		}
+		if want := fmt.Sprintf("starter mappings set --kind payment_term --odoo-id %d", term); !strings.Contains(msg, want) || !strings.Contains(msg, "45 Days") {
+			t.Errorf("%q lacks the term or the command %q", msg, want)
 		}
 	}
-	if want := fmt.Sprintf("starter mappings set --kind payment_term --odoo-id %d", term); !strings.Contains(msg, want) || !strings.Contains(msg, "45 Days") {
-		t.Errorf("the failure's own message lacks the term or the command %q: %q", want, msg)
+	if !strings.Contains(details, "Send signal") || !strings.Contains(details, "`retry`") {
+		t.Errorf("the run's current details do not say how to retry: %q", details)
 	}
-	if failure.GetCause() != nil || failure.GetApplicationFailureInfo().GetType() != activities.ErrTypeData {
-		t.Errorf("failure = %v, want a DataError without nested causes", failure)
+	waiting := fmt.Sprintf("SyncState = 'waiting' AND OdooID = %d", id)
+	s.waitForCount(waiting, 1)
+
+	// Before the fix: the retry (with an input, as the UI may send) stops it again, in the same run.
+	if err := s.ts.Client.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, "mapping fixed?"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.wait(id)
+	if !errors.As(err, &stopped) || stopped.RunID != runID || stopped.Stop.Retries != 1 || stopped.Stop.Class != activities.ErrTypeData {
+		t.Fatalf("after a retry before the fix: %v, want the same run stopped again after one retry", err)
 	}
 
 	if err := s.st.SaveMapping(ctx, s.conn.ID, store.Mapping{Kind: store.MapPaymentTerm, OdooID: term, ExactCode: "60"}); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		resetToFirstTask(t, s, wid)
-		res, err := s.wait(id)
-		if err != nil || res.State != workflows.StateSynced {
-			t.Fatalf("after the reset: %+v, %v; want synced", res, err)
-		}
+	if err := s.ts.Client.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, nil); err != nil {
+		t.Fatal(err)
 	}
+	res, err := s.wait(id)
+	if err != nil || res.State != workflows.StateSynced {
+		t.Fatalf("after the fix and a retry: %+v, %v; want synced", res, err)
+	}
+	after, err := workflows.DescribeSync(ctx, s.ts.Client, wid)
+	if err != nil || after.RunID != runID || after.State != workflows.StateSynced || after.Class != "" || after.Reason != "" {
+		t.Errorf("after the retry: %+v (%v), want the same run synced, without error class or reason", after, err)
+	}
+	s.waitForCount(waiting, 0)
+	s.waitForCount(fmt.Sprintf("WorkflowId = '%s'", wid), 1)
 	if accs := s.accountsNamed("Reset Termijn BV"); len(accs) != 1 {
-		t.Errorf("%d Exact accounts after two resets, want 1", len(accs))
+		t.Errorf("%d Exact accounts, want 1", len(accs))
 	}
 }
 
-// lastEvent is the latest event of the workflow's latest run.
-func lastEvent(t *testing.T, s *stack, wid string) *historypb.HistoryEvent {
+// currentDetails is what the Web UI shows as the run's current details.
+func currentDetails(t *testing.T, s *stack, wid string) string {
 	t.Helper()
-	it := s.ts.Client.GetWorkflowHistory(context.Background(), wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
-	var last *historypb.HistoryEvent
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = e
-	}
-	if last == nil {
-		t.Fatalf("%s has no history", wid)
-	}
-	return last
-}
-
-// resetToFirstTask does what the Web UI's Reset ("to the first workflow task") does.
-func resetToFirstTask(t *testing.T, s *stack, wid string) {
-	t.Helper()
-	ctx := context.Background()
-	desc, err := s.ts.Client.DescribeWorkflowExecution(ctx, wid, "")
+	v, err := s.ts.Client.QueryWorkflow(context.Background(), wid, "", "__temporal_workflow_metadata")
 	if err != nil {
 		t.Fatal(err)
 	}
-	runID := desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()
-	it := s.ts.Client.GetWorkflowHistory(ctx, wid, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var firstTask int64
-	for it.HasNext() && firstTask == 0 {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED {
-			firstTask = e.GetEventId()
-		}
+	var meta sdkpb.WorkflowMetadata
+	if err := v.Get(&meta); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := s.ts.Client.ResetWorkflowExecution(ctx, &workflowservice.ResetWorkflowExecutionRequest{
-		Namespace:                 "default",
-		WorkflowExecution:         &commonpb.WorkflowExecution{WorkflowId: wid, RunId: runID},
-		Reason:                    "mapping fixed",
-		WorkflowTaskFinishEventId: firstTask,
-		RequestId:                 uuid.NewString(),
-	}); err != nil {
-		t.Fatalf("reset %s: %v", wid, err)
+	return meta.GetCurrentDetails()
+}
+
+// waitForCount waits until Temporal's visibility (eventually consistent, with nothing to wait on) counts n
+// executions for query.
+func (s *stack) waitForCount(query string, n int64) {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := s.ts.Client.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if resp.GetCount() == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("visibility counts %d executions for %s, want %d", resp.GetCount(), query, n)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

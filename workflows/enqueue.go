@@ -23,9 +23,22 @@ func StartContactSync(ctx context.Context, c client.Client, conn store.Connectio
 	return startContactSync(ctx, c, conn, partnerID, false)
 }
 
-// ForceContactSync is StartContactSync for `starter retry --force`: a new run sends even a payload Exact refused
-// before (a running one is signalled as usual).
+// ForceContactSync is StartContactSync for `starter retry --force` and `starter link`: a run waiting for a fix gets
+// SignalRetryForce, a new run sends even a payload Exact refused before (a run syncing now is signalled as usual).
 func ForceContactSync(ctx context.Context, c client.Client, conn store.Connection, partnerID int64) error {
+	id := ContactWorkflowID(conn.Name, partnerID)
+	st, err := DescribeSync(ctx, c, id)
+	var nf *serviceerror.NotFound
+	if err != nil && !errors.As(err, &nf) {
+		return fmt.Errorf("describe %s: %w", id, err)
+	}
+	if err == nil && !st.Closed && (st.State == StateWaiting || st.State == StatePaused) {
+		err := c.SignalWorkflow(ctx, id, "", SignalRetryForce, nil)
+		if !errors.As(err, &nf) {
+			return err
+		}
+		// It ended meanwhile: start a new run.
+	}
 	return startContactSync(ctx, c, conn, partnerID, true)
 }
 
