@@ -129,3 +129,58 @@ func (s *stack) waitForCount(query string, n int64) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// An invoice whose partner's sync waits for a fix does not wait on it for hours: it stops too, with the partner's
+// reason, and both go on in their runs once the partner is fixed and each is retried (partner first, as
+// `starter retry` does).
+func TestInvoiceStopsWhilePartnerWaitsForAFix(t *testing.T) {
+	s := newStack(t)
+	s.mapInvoices()
+	ctx := context.Background()
+	term, err := s.odoo.Create("account.payment.term", map[string]any{"name": "45 Days"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, err := s.odoo.Create("res.partner", map[string]any{"name": "Wachtend BV", "is_company": true, "customer_rank": 1,
+		"country_id": s.odoo.Seeded().Countries["NL"], "property_payment_term_id": term})
+	if err != nil {
+		t.Fatal(err)
+	}
+	move := s.postInvoice("out_invoice", partner, 75, s.odoo.Seeded().Taxes["sale 21%"], "")
+	if err := workflows.StartInvoiceSync(ctx, s.ts.Client, s.conn, move); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.waitInvoice(move)
+	var stopped *workflows.StoppedError
+	if !errors.As(err, &stopped) || stopped.Stop.Problem == nil || stopped.Stop.Problem.Code != "invoice.partner_failed" ||
+		!strings.Contains(stopped.Stop.Reason, "has no Exact payment condition") {
+		t.Fatalf("invoice sync: %v; want it waiting with the partner's reason", err)
+	}
+	invoiceRun := stopped.RunID
+	_, err = s.wait(partner)
+	if !errors.As(err, &stopped) {
+		t.Fatalf("partner sync: %v; want it waiting for a fix", err)
+	}
+	partnerRun := stopped.RunID
+
+	if err := s.st.SaveMapping(ctx, s.conn.ID, store.Mapping{Kind: store.MapPaymentTerm, OdooID: term, ExactCode: "60"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, wid := range []string{workflows.ContactWorkflowID(s.conn.Name, partner), workflows.InvoiceWorkflowID(s.conn.Name, move)} {
+		if err := s.ts.Client.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := s.wait(partner); err != nil || res.State != workflows.StateSynced {
+		t.Fatalf("partner after the fix: %+v, %v", res, err)
+	}
+	res, err := s.waitInvoice(move)
+	if err != nil || res.Action != activities.EntryCreated {
+		t.Fatalf("invoice after the fix: %+v, %v; want created", res, err)
+	}
+	for wid, run := range map[string]string{workflows.ContactWorkflowID(s.conn.Name, partner): partnerRun, workflows.InvoiceWorkflowID(s.conn.Name, move): invoiceRun} {
+		if now, err := workflows.DescribeSync(ctx, s.ts.Client, wid); err != nil || now.RunID != run {
+			t.Errorf("%s: %+v (%v); want the run that waited to have synced", wid, now, err)
+		}
+	}
+}
