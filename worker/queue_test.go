@@ -65,6 +65,9 @@ func TestStoppedRunReadsInTheWebUIAndRetriesInItsRunAfterTheFix(t *testing.T) {
 	}
 	waiting := fmt.Sprintf("SyncState = 'waiting' AND OdooID = %d", id)
 	s.waitForCount(waiting, 1)
+	// The README's query by words of the reason.
+	s.waitForCount(fmt.Sprintf("SyncState = 'waiting' AND SyncReason = 'payment condition' AND OdooID = %d", id), 1)
+	s.waitForCount(fmt.Sprintf("SyncState = 'waiting' AND SyncReason = 'VAT number' AND OdooID = %d", id), 0)
 
 	// Before the fix: the retry (with an input, as the UI may send) stops it again, in the same run.
 	if err := s.ts.Client.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, "mapping fixed?"); err != nil {
