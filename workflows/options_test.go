@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"go.temporal.io/sdk/workflow"
@@ -37,5 +38,25 @@ func TestActivityPresetsAreBounded(t *testing.T) {
 	}
 	if min := activities.MaxBudgetWait + r.StartToCloseTimeout; r.ScheduleToCloseTimeout <= min {
 		t.Errorf("remote: ScheduleToCloseTimeout %s does not outlive the longest budget wait (%s)", r.ScheduleToCloseTimeout, min)
+	}
+}
+
+// The Web UI shows a few lines of a run's current details before it scrolls: how to go on comes first, then
+// the reason in each language as its own paragraph.
+func TestStopDetailsPutHowToGoOnFirst(t *testing.T) {
+	reason := "Tax 3 has no Exact mapping. Fix: map tax 3 | NL: Btw 3 is niet gekoppeld. Oplossing: koppel btw 3"
+	waiting := stopDetails(Stop{State: StateWaiting, Class: "DataError", Reason: reason})
+	first, rest, _ := strings.Cut(waiting, "\n\n")
+	for _, want := range []string{"Waiting for a fix", "Send signal* `retry`", "starter retry", "Wacht op herstel"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first paragraph %q lacks %q", first, want)
+		}
+	}
+	if want := "Tax 3 has no Exact mapping. Fix: map tax 3\n\nNL: Btw 3 is niet gekoppeld. Oplossing: koppel btw 3"; rest != want {
+		t.Errorf("reason paragraphs %q, want %q", rest, want)
+	}
+	paused := stopDetails(Stop{State: StatePaused, Class: "ConnectionPaused", Reason: "paused"})
+	if first, _, _ := strings.Cut(paused, "\n\n"); !strings.Contains(first, "starter resume") || strings.Contains(first, "retry") {
+		t.Errorf("a paused run's first paragraph %q must say resume, not retry", first)
 	}
 }

@@ -181,12 +181,22 @@ func stopProblem(err error) *activities.Problem {
 	return nil
 }
 
-// stopDetails is the run's current details in the Web UI while it waits: the reason and the fix, and how to retry.
+// stopDetails is the run's current details in the Web UI while it stops: first how to go on (the Web UI shows
+// a few lines before it scrolls), then the reason and the fix, each language in its own paragraph.
 func stopDetails(s Stop) string {
 	var b strings.Builder
-	b.WriteString("**Waiting for a fix** (" + s.Class + ")\n\n" + s.Reason + "\n\n")
-	b.WriteString("Retry after the fix: *Send signal* with the name `" + SignalRetry + "`, or `starter retry`. ")
-	b.WriteString("| Opnieuw na het herstel: *Send signal* met de naam `" + SignalRetry + "`, of `starter retry`.")
+	if s.State == StatePaused {
+		b.WriteString("**Paused with its connection** (" + s.Class + "): goes on after `starter resume` | " +
+			"**Gepauzeerd met de koppeling**: gaat verder na `starter resume`\n\n")
+	} else {
+		b.WriteString("**Waiting for a fix** (" + s.Class + "): after the fix, *Send signal* `" + SignalRetry + "` or `starter retry` | " +
+			"**Wacht op herstel**: na het herstel *Send signal* `" + SignalRetry + "` of `starter retry`\n\n")
+	}
+	en, nl, ok := strings.Cut(s.Reason, " | NL: ")
+	b.WriteString(en)
+	if ok {
+		b.WriteString("\n\nNL: " + nl)
+	}
 	return b.String()
 }
 
