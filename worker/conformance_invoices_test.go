@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,8 +62,10 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mappedTax := map[int64]bool{}
 	for _, tax := range taxes {
 		if tax.AmountType == "percent" && tax.Amount.Equal(decimal.NewFromInt(15)) && !tax.PriceInclude {
+			mappedTax[tax.ID] = true
 			save(store.MapTax, tax.ID, tax.Name, map[string]string{"sale": "15", "purchase": "P15"}[tax.TypeTaxUse])
 		}
 	}
@@ -166,6 +169,67 @@ func TestConformanceInvoicesOnRealOdoo(t *testing.T) {
 	// The connector's own write-backs are no change: once Odoo's clock is past them, a detection starts nothing.
 	eventually(t, 30*time.Second, "the detector stops finding the synced invoices", func() bool { return len(detect().MoveIDs) == 0 })
 	t.Log("second detection: no invoice sync started")
+
+	// A person fixes a stopped invoice in the real Odoo (back to draft, one tax left on the line, posted again):
+	// the next detection wakes the run that waits, and that same run sends the invoice to Exact.
+	var fixID int64
+	var stop *workflows.StoppedError
+	for _, id := range res.MoveIDs {
+		if errors.As(results[id].err, &stop) {
+			fixID = id
+			break
+		}
+	}
+	if fixID == 0 {
+		t.Fatal("no invoice of the real Odoo waits for a fix (the Odoo scenario posts two with two taxes on a line)")
+	}
+	var fix []any
+	for _, l := range byID[fixID].InvoiceLines {
+		if len(l.TaxIDs) < 2 {
+			continue
+		}
+		keep := slices.DeleteFunc(slices.Clone(l.TaxIDs), func(id int64) bool { return !mappedTax[id] })
+		if len(keep) != 1 {
+			t.Fatalf("%s line %d: taxes %v, want one of them mapped", byID[fixID].Name, l.ID, l.TaxIDs)
+		}
+		fix = append(fix, []any{1, l.ID, map[string]any{"tax_ids": []any{[]any{6, 0, keep}}}})
+	}
+	if len(fix) == 0 {
+		t.Fatalf("%s waits (%s), but no line has two taxes to fix", byID[fixID].Name, stop.Stop.Reason)
+	}
+	if err := oc.ResetMovesToDraft(ctx, []int64{fixID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := oc.WriteFields(ctx, "account.move", fixID, map[string]any{"invoice_line_ids": fix}); err != nil {
+		t.Fatal(err)
+	}
+	if err := oc.PostMoves(ctx, []int64{fixID}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, "the detector finds the fixed invoice", func() bool { return slices.Contains(detect().MoveIDs, fixID) })
+	wid := workflows.InvoiceWorkflowID(conn.Name, fixID)
+	var fixed workflows.InvoiceResult
+	if err := workflows.AwaitSync(ctx, r.ts.Client, wid, &fixed); err != nil || fixed.State != workflows.StateSynced {
+		t.Fatalf("%s after the fix in Odoo: %+v, %v; want it synced", byID[fixID].Name, fixed, err)
+	}
+	now, err := workflows.DescribeSync(ctx, r.ts.Client, wid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.RunID != stop.RunID {
+		t.Errorf("the fixed invoice synced in run %s, want the run that waited (%s)", now.RunID, stop.RunID)
+	}
+	after, err := oc.Moves(ctx, []int64{fixID})
+	if err != nil || len(after.Moves) != 1 {
+		t.Fatalf("read the fixed invoice back: %v", err)
+	}
+	if e := entries()[fixed.EntryID]; e == nil {
+		t.Errorf("%s: entry %s not in Exact", after.Moves[0].Name, fixed.EntryID)
+	} else if got := decimal.RequireFromString(fmt.Sprint(e["AmountFC"])); !got.Equal(after.Moves[0].AmountTotal) {
+		t.Errorf("%s: Exact total %s, Odoo's after the fix %s", after.Moves[0].Name, got, after.Moves[0].AmountTotal)
+	}
+	t.Logf("fix in Odoo: %s waited in run %s; reset to draft, one tax per line, posted again: the same run sent it (entry %s, %s)",
+		after.Moves[0].Name, stop.RunID, fixed.EntryID, after.Moves[0].AmountTotal)
 
 	// Payments the other way: in Exact one invoice paid in full, one in part, one paid and the match undone;
 	// after one pull the real Odoo's residuals equal Exact's open amounts (in the invoices' currency, USD).
