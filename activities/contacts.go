@@ -160,8 +160,16 @@ func (c *Contacts) ChangedPartners(ctx context.Context, in ChangedPartnersInput)
 	}
 	out.More = out.More || bankMore
 	out.Cursors = append(out.Cursors, NamedCursor{BankCursor, bankNext.String()})
+	ownBanks, err := c.ownChanges(ctx, conn.ID, ModelPartnerBank, banks)
+	if err != nil {
+		return ChangedPartners{}, err
+	}
 	var holders []int64
 	for _, ch := range banks {
+		if ownBanks[ch.ID] != 0 && !in.Sweeping {
+			out.count(ownBanks[ch.ID])
+			continue
+		}
 		holders = append(holders, odoo.NewDecoder(ch.Fields).Many2One("partner_id").ID)
 	}
 	if holders = uniqueIDs(holders); len(holders) > 0 {
@@ -426,7 +434,13 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		return ps, ps[0].WriteDate, nil
+		last := ps[0].WriteDate // settled when the partner's and its bank accounts' last change are over
+		for _, b := range ps[0].BankAccounts {
+			if b.WriteDate.After(last) {
+				last = b.WriteDate
+			}
+		}
+		return ps, last, nil
 	})
 	if errors.Is(err, odoo.ErrNotFound) {
 		return FetchedPartner{Skip: true, Reason: "the partner no longer exists in Odoo"}, nil
@@ -439,6 +453,16 @@ func (c *Contacts) FetchPartner(ctx context.Context, in ContactRef) (FetchedPart
 	// is not a change for this one (ownChanges).
 	if err := c.Store.SaveSeen(ctx, conn.ID, ModelPartner, p.ID, p.WriteDate, settled); err != nil {
 		return FetchedPartner{}, err
+	}
+	// And of its bank accounts: the bank feed finding this state again (a change still in its second when the
+	// poll read it) is no new change.
+	for _, b := range p.BankAccounts {
+		if b.WriteDate.IsZero() {
+			continue
+		}
+		if err := c.Store.SaveSeen(ctx, conn.ID, ModelPartnerBank, b.ID, b.WriteDate, settled); err != nil {
+			return FetchedPartner{}, err
+		}
 	}
 	d := odoo.NewDecoder(p.Record)
 	out := FetchedPartner{Partner: p, WrittenID: d.String(FieldExactID), WrittenCode: d.String(FieldExactCode),

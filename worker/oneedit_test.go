@@ -9,6 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+
+	"github.com/exactsync/exactsync/activities"
+	"github.com/exactsync/exactsync/clients/odoo"
+	"github.com/exactsync/exactsync/clients/odoo/odootest"
+	"github.com/exactsync/exactsync/internal/pgtest"
+	"github.com/exactsync/exactsync/store"
 	"github.com/exactsync/exactsync/workflows"
 )
 
@@ -120,4 +127,72 @@ func TestOneEditOneRunByWebhookAndPoll(t *testing.T) {
 			t.Errorf("a second run %s after the webhook's %s", got, run)
 		}
 	})
+}
+
+// A bank account's change that a partner's sync has read is no new change when the poll finds it again: the poll
+// that started the sync read while the change's second was open, so its cursor stayed before it (as after the
+// demo's seed). A later change of the bank account is a change again.
+func TestABankAccountTheSyncReadStartsNoSecondRun(t *testing.T) {
+	ctx := context.Background()
+	clk := odootest.NewClock(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	od := odootest.NewServer(t, func(o *odootest.Options) { o.Now = clk.Now })
+	st, err := store.Open(ctx, pgtest.URL(t), pgtest.Key())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	if _, err := st.SaveOdoo(ctx, store.Connection{Name: "banks", OdooURL: od.URL(), OdooDatabase: od.Database(), OdooLogin: od.Login(),
+		OdooAPIKey: od.APIKey(), OdooCompanyID: od.CompanyID()}); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := st.Connection(ctx, "banks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &activities.Contacts{Store: st, Clients: activities.NewClients(st, zap.NewNop())}
+	poll := func() activities.ChangedPartners {
+		t.Helper()
+		page, err := c.ChangedPartners(ctx, activities.ChangedPartnersInput{ConnectionID: conn.ID, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SaveCursor(ctx, activities.CursorInput{ConnectionID: conn.ID, Cursors: page.Cursors}); err != nil {
+			t.Fatal(err)
+		}
+		return page
+	}
+	clk.Advance(10 * time.Second)
+	if page := poll(); len(page.PartnerIDs) == 0 {
+		t.Fatal("the first poll found none of the seeded partners")
+	}
+
+	partner := od.Seeded().Partners["Bakkerij De Gouden Korst"]
+	bank, err := od.Create("res.partner.bank", map[string]any{"partner_id": partner, "acc_number": "NL02ABNA0123456789"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := poll(); !slices.Equal(page.PartnerIDs, []int64{partner}) {
+		t.Fatalf("the poll in the new bank account's second started %v, want partner %d", page.PartnerIDs, partner)
+	}
+	clk.Advance(3 * time.Second)
+	fetched, err := c.FetchPartner(ctx, activities.ContactRef{ConnectionID: conn.ID, PartnerID: partner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(fetched.Partner.BankAccounts, func(b odoo.BankAccount) bool { return b.ID == bank }) {
+		t.Fatalf("the sync read bank accounts %+v, want %d among them", fetched.Partner.BankAccounts, bank)
+	}
+	if page := poll(); len(page.PartnerIDs) != 0 || page.Synced != 1 {
+		t.Errorf("the poll after the sync read the bank account: started %v, skipped as synced %d; want none started, 1 skipped",
+			page.PartnerIDs, page.Synced)
+	}
+
+	clk.Advance(3 * time.Second)
+	if err := od.Write("res.partner.bank", []int64{bank}, map[string]any{"acc_holder_name": "De Gouden Korst"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(3 * time.Second)
+	if page := poll(); !slices.Equal(page.PartnerIDs, []int64{partner}) {
+		t.Errorf("the poll after a later change of the bank account started %v, want partner %d", page.PartnerIDs, partner)
+	}
 }

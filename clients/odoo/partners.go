@@ -46,6 +46,7 @@ type BankAccount struct {
 	BIC                string
 	Holder             string // acc_holder_name
 	Partner            Many2One
+	WriteDate          time.Time // UTC, whole seconds (zero where the field is missing)
 }
 
 var partnerFields = []string{
@@ -55,7 +56,7 @@ var partnerFields = []string{
 	"bank_ids", "active", "company_id", "write_date",
 }
 
-var bankAccountFields = []string{"id", "acc_number", "sanitized_acc_number", "bank_id", "partner_id", "acc_holder_name"}
+var bankAccountFields = []string{"id", "acc_number", "sanitized_acc_number", "bank_id", "partner_id", "acc_holder_name", "write_date"}
 
 // Partners reads the partners with the given ids (archived ones included),
 // their countries' codes, bank accounts and banks' BICs in a constant number
@@ -183,6 +184,9 @@ func (c *Client) bankAccounts(ctx context.Context, ids []int64) ([]BankAccount, 
 			Bank:               d.Many2One("bank_id"),
 			Holder:             d.String("acc_holder_name"),
 			Partner:            d.Many2One("partner_id"),
+		}
+		if _, ok := r["write_date"]; ok {
+			a.WriteDate = d.Datetime("write_date")
 		}
 		if d.Err() != nil {
 			return nil, fmt.Errorf("res.partner.bank %d: %w", a.ID, d.Err())
