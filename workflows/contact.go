@@ -53,27 +53,15 @@ func SyncContact(ctx workflow.Context, in ContactInput) (ContactResult, error) {
 		setKindState(ctx, "contact", state, class, reason)
 	})
 	setState(ctx, StateRunning, "")
-	for {
-		res, more, err := contactPasses(ctx, in, changed)
-		if err == nil {
-			stops.done()
-		}
-		switch {
-		case err == nil && more:
-			return res, workflow.NewContinueAsNewError(ctx, SyncContact, in)
-		case err == nil:
-			setState(ctx, res.State, "")
-			return res, nil
-		}
-		retried, force, again := stops.wait(err)
-		if !retried {
-			return res, contactFailed(ctx, in, err)
-		}
-		in.Force = force
-		if again {
-			return res, workflow.NewContinueAsNewError(ctx, SyncContact, in)
-		}
-	}
+	return untilSynced(stops, func() (ContactResult, bool, error) {
+		return contactPasses(ctx, in, changed)
+	}, func(res ContactResult) {
+		setState(ctx, res.State, "")
+	}, func(err error) error {
+		return contactFailed(ctx, in, err)
+	}, func() error {
+		return workflow.NewContinueAsNewError(ctx, SyncContact, in)
+	}, func(force bool) { in.Force = force })
 }
 
 // contactPasses syncs the partner, and again as long as it changed while a pass ran (after a quiet spell); it

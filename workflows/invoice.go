@@ -44,31 +44,20 @@ func SyncInvoice(ctx workflow.Context, in InvoiceInput) (InvoiceResult, error) {
 		setInvoiceState(ctx, state, class, "", "", reason)
 	})
 	setInvoiceState(ctx, StateRunning, "", "", "", "")
-	var res InvoiceResult
-	for {
-		more, err := coalescedPasses(ctx, changed, true, func(n int) error {
+	return untilSynced(stops, func() (res InvoiceResult, more bool, err error) {
+		more, err = coalescedPasses(ctx, changed, true, func(n int) error {
 			r, err := syncInvoiceOnce(ctx, in)
 			res, res.Passes = r, n
 			return err
 		})
-		if err == nil {
-			stops.done()
-		}
-		switch {
-		case err == nil && more:
-			return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
-		case err == nil:
-			setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber, "")
-			return res, nil
-		}
-		retried, _, again := stops.wait(err)
-		if !retried {
-			return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "", "") })
-		}
-		if again {
-			return res, workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
-		}
-	}
+		return res, more, err
+	}, func(res InvoiceResult) {
+		setInvoiceState(ctx, res.State, "", res.MoveName, res.EntryNumber, "")
+	}, func(err error) error {
+		return syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setInvoiceState(ctx, state, class, "", "", "") })
+	}, func() error {
+		return workflow.NewContinueAsNewError(ctx, SyncInvoice, in)
+	}, nil)
 }
 
 // coalescedPasses runs pass, and again as long as a change was signalled on changed while it ran (after a quiet

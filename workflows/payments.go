@@ -78,31 +78,20 @@ func SyncPayment(ctx workflow.Context, in PaymentInput) (PaymentResult, error) {
 		setKindState(ctx, "payment", state, class, reason)
 	})
 	setPaymentState(ctx, StateRunning, "")
-	var res PaymentResult
-	for {
-		more, err := coalescedPasses(ctx, changed, false, func(n int) error {
+	return untilSynced(stops, func() (res PaymentResult, more bool, err error) {
+		more, err = coalescedPasses(ctx, changed, false, func(n int) error {
 			r, err := syncPaymentOnce(ctx, in)
 			res, res.Passes = r, n
 			return err
 		})
-		if err == nil {
-			stops.done()
-		}
-		switch {
-		case err == nil && more:
-			return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
-		case err == nil:
-			setPaymentState(ctx, res.State, "")
-			return res, nil
-		}
-		retried, _, again := stops.wait(err)
-		if !retried {
-			return res, syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
-		}
-		if again {
-			return res, workflow.NewContinueAsNewError(ctx, SyncPayment, in)
-		}
-	}
+		return res, more, err
+	}, func(res PaymentResult) {
+		setPaymentState(ctx, res.State, "")
+	}, func(err error) error {
+		return syncFailed(ctx, in.Connection, in.ConnectionID, err, func(state, class string) { setPaymentState(ctx, state, class) })
+	}, func() error {
+		return workflow.NewContinueAsNewError(ctx, SyncPayment, in)
+	}, nil)
 }
 
 func syncPaymentOnce(ctx workflow.Context, in PaymentInput) (PaymentResult, error) {

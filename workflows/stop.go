@@ -118,6 +118,35 @@ func (s *stopper) wait(err error) (retried, force, continueAsNew bool) {
 	return true, force, s.retries >= maxRetriesPerRun
 }
 
+// untilSynced runs a sync's passes until the run ends: synced (settle records the outcome), or with more
+// changes than one run takes (next continues as new). An error a person must fix waits in the run (wait) and the
+// passes run again after a retry (retried hears whether it was forced); an error it cannot wait on ends the run
+// (failed).
+func untilSynced[R any](s *stopper, pass func() (R, bool, error), settle func(R), failed func(error) error,
+	next func() error, retried func(force bool)) (R, error) {
+	for {
+		res, more, err := pass()
+		if err == nil {
+			s.done()
+			if more {
+				return res, next()
+			}
+			settle(res)
+			return res, nil
+		}
+		ok, force, again := s.wait(err)
+		if !ok {
+			return res, failed(err)
+		}
+		if retried != nil {
+			retried(force)
+		}
+		if again {
+			return res, next()
+		}
+	}
+}
+
 // done takes the retry signals that came while the run was not stopped (a retry sent as it synced): there is
 // nothing to retry, and a run must not end with signals it never read.
 func (s *stopper) done() {
