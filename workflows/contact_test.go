@@ -104,6 +104,21 @@ func onStop(t *testing.T, env *testsuite.TestWorkflowEnvironment, check func(Sto
 	}, time.Hour)
 }
 
+// refusedEnv is a test environment in which the mapping refuses partner 42 on every pass (a data error: no
+// country); calls counts the passes.
+func refusedEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *int) {
+	env := newEnv(t)
+	var a *activities.Contacts
+	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
+	calls := new(int)
+	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.MapInput) (activities.MappedContact, error) {
+		*calls++
+		_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
+		return activities.MappedContact{}, activities.Classify(err)
+	})
+	return env, calls
+}
+
 // A data error is not retried by Temporal: the run waits for a fix with the reason and the Problem, and the retry
 // signal (what the Web UI's "Send signal" and `starter retry` send) makes the same run sync again.
 func TestSyncContactDataErrorWaitsForAFixInItsRun(t *testing.T) {
@@ -146,15 +161,7 @@ func TestSyncContactDataErrorWaitsForAFixInItsRun(t *testing.T) {
 // The next change of the partner wakes a sync waiting for a fix, as a retry does; a retry that only repeats the
 // same refusal stops the run again, with the count of retries.
 func TestSyncContactWaitingWakesOnTheNextChange(t *testing.T) {
-	env := newEnv(t)
-	var a *activities.Contacts
-	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
-	calls := 0
-	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.MapInput) (activities.MappedContact, error) {
-		calls++
-		_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
-		return activities.MappedContact{}, activities.Classify(err)
-	})
+	env, calls := refusedEnv(t)
 	var seen []Stop
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalPartnerChanged, nil) }, time.Hour)
 	for _, at := range []time.Duration{30 * time.Minute, 2 * time.Hour} {
@@ -175,8 +182,8 @@ func TestSyncContactWaitingWakesOnTheNextChange(t *testing.T) {
 	if err := env.GetWorkflowError(); !temporal.IsCanceledError(err) {
 		t.Fatalf("the run ended with %v; it must wait for a fix until cancelled", err)
 	}
-	if calls != 2 || len(seen) != 2 || seen[0].State != StateWaiting || seen[1].State != StateWaiting || seen[0].Retries != 0 || seen[1].Retries != 1 {
-		t.Errorf("MapContact ran %d times, stops %+v; want 2 and two stops, the second after one retry", calls, seen)
+	if *calls != 2 || len(seen) != 2 || seen[0].State != StateWaiting || seen[1].State != StateWaiting || seen[0].Retries != 0 || seen[1].Retries != 1 {
+		t.Errorf("MapContact ran %d times, stops %+v; want 2 and two stops, the second after one retry", *calls, seen)
 	}
 }
 
@@ -405,15 +412,7 @@ func TestSyncContactCoalescesABurst(t *testing.T) {
 // A run retried maxRetriesPerRun times continues as new on the next retry, so its history stays bounded; the new
 // run starts with a pass.
 func TestSyncContactRetriedOftenContinuesAsNew(t *testing.T) {
-	env := newEnv(t)
-	var a *activities.Contacts
-	env.OnActivity(a.FetchPartner, mock.Anything, mock.Anything).Return(activities.FetchedPartner{Partner: odoo.Partner{ID: 42}}, nil)
-	calls := 0
-	env.OnActivity(a.MapContact, mock.Anything, mock.Anything).Return(func(_ context.Context, _ activities.MapInput) (activities.MappedContact, error) {
-		calls++
-		_, err := activities.MapPartner(odoo.Partner{ID: 42}, nil)
-		return activities.MappedContact{}, activities.Classify(err)
-	})
+	env, calls := refusedEnv(t)
 	for i := 1; i <= maxRetriesPerRun; i++ {
 		env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalRetryForce, nil) }, time.Duration(i)*time.Hour)
 	}
@@ -426,7 +425,7 @@ func TestSyncContactRetriedOftenContinuesAsNew(t *testing.T) {
 	if err := converter.GetDefaultDataConverter().FromPayloads(cont.Input, &next); err != nil || !next.Force || next.PartnerID != 42 {
 		t.Errorf("continued with %+v (%v), want the partner with the forced retry", next, err)
 	}
-	if calls != maxRetriesPerRun {
-		t.Errorf("MapContact ran %d times, want %d: the first pass and a pass per retry but the last", calls, maxRetriesPerRun)
+	if *calls != maxRetriesPerRun {
+		t.Errorf("MapContact ran %d times, want %d: the first pass and a pass per retry but the last", *calls, maxRetriesPerRun)
 	}
 }
