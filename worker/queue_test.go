@@ -68,6 +68,9 @@ func TestStoppedRunReadsInTheWebUIAndRetriesInItsRunAfterTheFix(t *testing.T) {
 	// The README's query by words of the reason.
 	s.waitForCount(fmt.Sprintf("SyncState = 'waiting' AND SyncReason = 'payment condition' AND OdooID = %d", id), 1)
 	s.waitForCount(fmt.Sprintf("SyncState = 'waiting' AND SyncReason = 'VAT number' AND OdooID = %d", id), 0)
+	// The README's queue: one row per record not yet through, whatever its state.
+	queue := fmt.Sprintf("ExecutionStatus = 'Running' AND WorkflowType IN ('SyncContact', 'SyncInvoice', 'SyncPayment') AND OdooID = %d", id)
+	s.waitForCount(queue, 1)
 
 	// Before the fix: the retry (with an input, as the UI may send) stops it again, in the same run.
 	if err := s.ts.Client.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, "mapping fixed?"); err != nil {
@@ -93,6 +96,7 @@ func TestStoppedRunReadsInTheWebUIAndRetriesInItsRunAfterTheFix(t *testing.T) {
 		t.Errorf("after the retry: %+v (%v), want the same run synced, without error class or reason", after, err)
 	}
 	s.waitForCount(waiting, 0)
+	s.waitForCount(queue, 0)
 	s.waitForCount(fmt.Sprintf("WorkflowId = '%s'", wid), 1)
 	if accs := s.accountsNamed("Reset Termijn BV"); len(accs) != 1 {
 		t.Errorf("%d Exact accounts, want 1", len(accs))
