@@ -7,7 +7,7 @@
 # started. Running it again keeps PostgreSQL and Temporal's history; `make clean` wipes them.
 #
 # With real systems: set DATABASE_URL to use your PostgreSQL, TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE,
-# TEMPORAL_API_KEY, …) to use your Temporal, ODOO_URL/ODOO_DB/ODOO_USER/ODOO_API_KEY for a real Odoo and
+# TEMPORAL_API_KEY, …) to use your Temporal, ODOO_URL/ODOO_DB/ODOO_USER/ODOO_API_KEY (ODOO_COMPANY_ID) for a real Odoo and
 # EXACT_CLIENT_ID/EXACT_CLIENT_SECRET/EXACT_SITE (EXACT_DIVISION) for a real Exact Online; the consent URL is
 # printed once. EXACTSYNC_CONNECTION names the connection (default "demo").
 set -euo pipefail

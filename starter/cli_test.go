@@ -72,7 +72,7 @@ func TestHelpExitsZeroAndListsTheEnvironment(t *testing.T) {
 	}
 	// The flags' environment defaults are listed with the flag they set.
 	_, stdout, _ = c.main("connect", "odoo", "-h")
-	for _, want := range []string{"ODOO_URL", "default of --url", "ODOO_API_KEY", "default of --api-key", "EXACTSYNC_CONNECTION", "default of --name"} {
+	for _, want := range []string{"ODOO_URL", "default of --url", "ODOO_API_KEY", "default of --api-key", "ODOO_COMPANY_ID", "default of --company", "EXACTSYNC_CONNECTION", "default of --name"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("connect odoo -h lacks %q:\n%s", want, stdout)
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,7 +37,7 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 	db := fs.String("db", e.getenv("ODOO_DB"), "database (ODOO_DB)")
 	user := fs.String("user", e.getenv("ODOO_USER"), "login, usually an e-mail address (ODOO_USER)")
 	key := fs.String("api-key", e.getenv("ODOO_API_KEY"), "API key: Preferences → Account Security → New API Key (ODOO_API_KEY)")
-	company := fs.Int64("company", 0, "Odoo company id to sync (default: the user's main company)")
+	company := fs.String("company", e.getenv("ODOO_COMPANY_ID"), "Odoo company id to sync (ODOO_COMPANY_ID); default: the user's main company")
 	transport := fs.String("transport", "auto", "auto (JSON-2 on Odoo 19+, XML-RPC before), xmlrpc or json2")
 	archived := fs.String("archived", "", "when a synced partner is archived in Odoo: block its Exact account, or ignore it (default: block, or what the connection has)")
 	if err := fs.Parse(args); err != nil {
@@ -56,6 +57,12 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("connect odoo: missing %s", strings.Join(missing, ", "))
 	}
+	var companyID int64
+	if *company != "" {
+		if companyID, err = strconv.ParseInt(*company, 10, 64); err != nil || companyID <= 0 {
+			return fmt.Errorf("connect odoo: --company (or ODOO_COMPANY_ID) is an Odoo company id such as 1, not %q", *company)
+		}
+	}
 	if *archived != "" && !store.ValidArchiveAction(*archived) {
 		return fmt.Errorf("connect odoo: --archived is %s or %s, not %q", store.ArchiveBlock, store.ArchiveIgnore, *archived)
 	}
@@ -72,15 +79,15 @@ func connectOdoo(ctx context.Context, e *env, args []string) error {
 		return errors.New("connect odoo: the user sees no company")
 	}
 	chosen := companies[0]
-	if *company != 0 {
+	if companyID != 0 {
 		found := false
 		for _, c := range companies {
-			if c.ID == *company {
+			if c.ID == companyID {
 				chosen, found = c, true
 			}
 		}
 		if !found {
-			return fmt.Errorf("connect odoo: company %d is not among the user's companies (%s)", *company, companyList(companies))
+			return fmt.Errorf("connect odoo: company %d is not among the user's companies (%s)", companyID, companyList(companies))
 		}
 	}
 	cfg.CompanyID = chosen.ID

@@ -359,3 +359,28 @@ func TestPickDivision(t *testing.T) {
 		})
 	}
 }
+
+// ODOO_COMPANY_ID picks the company as --company does (what `make run` passes on for a multi-company Odoo); a
+// value that is no company id is refused before anything is stored.
+func TestConnectOdooTakesTheCompanyFromTheEnvironment(t *testing.T) {
+	od := odootest.NewServer(t)
+	companies := od.Seeded().Companies
+	if len(companies) < 2 {
+		t.Fatalf("the simulator seeds companies %v, want two", companies)
+	}
+	c := cli{t: t, env: map[string]string{"DATABASE_URL": pgtest.URL(t), "EXACTSYNC_SECRET_KEY": store.NewKey(),
+		"ODOO_URL": od.URL(), "ODOO_DB": od.Database(), "ODOO_USER": od.Login(), "ODOO_API_KEY": od.APIKey(),
+		"ODOO_COMPANY_ID": fmt.Sprint(companies[1])}, read: map[string]map[string]bool{}}
+	out := c.must("connect", "odoo")
+	if want := fmt.Sprintf(`company %d "Demo BVBA"`, companies[1]); !strings.Contains(out, want) {
+		t.Errorf("connect odoo with ODOO_COMPANY_ID said %q, want %q", out, want)
+	}
+	c.env["ODOO_COMPANY_ID"] = "Demo BVBA"
+	if out, err := c.run("connect", "odoo", "--name", "other"); err == nil || !strings.Contains(err.Error(), `not "Demo BVBA"`) {
+		t.Errorf("ODOO_COMPANY_ID=Demo BVBA: %v (%s), want it refused as no company id", err, out)
+	}
+	c.env["ODOO_COMPANY_ID"] = "999"
+	if out, err := c.run("connect", "odoo", "--name", "other"); err == nil || !strings.Contains(err.Error(), "company 999 is not among the user's companies") {
+		t.Errorf("ODOO_COMPANY_ID=999: %v (%s), want the user's companies listed", err, out)
+	}
+}
