@@ -118,6 +118,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	exactCalls := newExactMetrics(reg)
 
+	// A data error, a refused right or a paused connection makes a sync wait for a person: an outcome, not a fault.
+	cfg.temporal.ExpectedErrors = []string{activities.ErrTypeData, activities.ErrTypeAuth, activities.ErrTypeReconsent,
+		activities.ErrTypeConfig, activities.ErrTypePaused}
 	opts, err := cfg.temporal.Options(logger, metrics.Handler())
 	if err != nil {
 		return err

@@ -24,6 +24,9 @@ type Config struct {
 	TLSKeyPath    string // TEMPORAL_TLS_CLIENT_KEY_PATH
 	TLSCAPath     string // TEMPORAL_TLS_SERVER_CA_CERT_PATH
 	TLSServerName string // TEMPORAL_TLS_SERVER_NAME
+	// ExpectedErrors are the application error types the SDK's logger reports as warnings, not errors: the
+	// outcomes a workflow handles (see NewLogger).
+	ExpectedErrors []string
 }
 
 // String describes the connection without the API key.
@@ -75,7 +78,7 @@ func (c Config) Options(logger *zap.Logger, metrics client.MetricsHandler) (clie
 	opts := client.Options{
 		HostPort:       c.Address,
 		Namespace:      c.Namespace,
-		Logger:         NewLogger(logger),
+		Logger:         NewLogger(logger, c.ExpectedErrors...),
 		MetricsHandler: metrics,
 	}
 	if c.APIKey != "" {

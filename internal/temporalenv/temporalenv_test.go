@@ -2,13 +2,18 @@ package temporalenv
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -89,5 +94,29 @@ func TestLoggerBridgesKeyValues(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("log %s lacks %s", out, want)
 		}
+	}
+}
+
+// The SDK logs every failed activity as an error; one that failed with an expected, non-retryable type (a data
+// error that makes the sync wait for a person) is a warning, and a fault (a retryable error, or an unexpected
+// type) stays an error, through With too.
+func TestLoggerReportsExpectedStopsAsWarnings(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	l := NewLogger(zap.New(core), "DataError").With("WorkflowID", "contact/demo/res.partner/19")
+	wrapped := fmt.Errorf("activity: %w", temporal.NewNonRetryableApplicationError("no payment condition", "DataError", nil))
+	l.Error("Activity error.", "Attempt", 1, "Error", wrapped)
+	l.Error("Activity error.", "Error", temporal.NewNonRetryableApplicationError("call shape refused", "ConnectorError", nil))
+	l.Error("Activity error.", "Error", temporal.NewApplicationError("Exact 503", "DataError"))
+	l.Error("Activity error.", "Error", errors.New("plain"))
+	var levels []zapcore.Level
+	for _, e := range logs.All() {
+		levels = append(levels, e.Level)
+	}
+	want := []zapcore.Level{zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.ErrorLevel, zapcore.ErrorLevel}
+	if !slices.Equal(levels, want) {
+		t.Errorf("levels %v, want %v", levels, want)
+	}
+	if got := logs.All()[0].ContextMap()["WorkflowID"]; got != "contact/demo/res.partner/19" {
+		t.Errorf("the warning lost the With fields: %v", logs.All()[0].ContextMap())
 	}
 }
