@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -118,9 +119,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	reg.MustRegister(metrics, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	exactCalls := newExactMetrics(reg)
 
-	// A data error, a refused right or a paused connection makes a sync wait for a person: an outcome, not a fault.
-	cfg.temporal.ExpectedErrors = []string{activities.ErrTypeData, activities.ErrTypeAuth, activities.ErrTypeReconsent,
-		activities.ErrTypeConfig, activities.ErrTypePaused}
+	// A non-retryable error makes a sync wait for a person (a data error, a refused right, a paused connection): an
+	// outcome, not a fault; a ConnectorError is a bug in exactsync's own call and stays an error.
+	cfg.temporal.ExpectedErrors = slices.DeleteFunc(slices.Clone(activities.NonRetryable),
+		func(t string) bool { return t == activities.ErrTypeConnector })
 	opts, err := cfg.temporal.Options(logger, metrics.Handler())
 	if err != nil {
 		return err
