@@ -112,13 +112,13 @@ fi
 
 conn=${EXACTSYNC_CONNECTION:-demo}
 export EXACTSYNC_CONNECTION=$conn
-simulated="" odoo_sim="" exact_sim=""
+odoo_sim="" exact_sim=""
 if [ -z "${ODOO_URL:-}" ]; then
 	odoo_port=$(free_port "the Odoo simulator" 8069)
 	.bin/odoosim -addr "127.0.0.1:$odoo_port" -seed >"$data/odoosim.log" 2>&1 &
 	pids+=($!)
 	export ODOO_URL=http://127.0.0.1:$odoo_port ODOO_DB=demo ODOO_USER=admin ODOO_API_KEY=7c1e94b2d0a35f68e4b9a7c2d15f0e83b6a4c9d2
-	simulated=1 odoo_sim=1
+	odoo_sim=1
 	log "Odoo simulator (17.0, demo company) at $ODOO_URL"
 fi
 exact_args=()
@@ -128,9 +128,10 @@ if [ -z "${EXACT_CLIENT_ID:-}" ]; then
 	pids+=($!)
 	export EXACT_CLIENT_ID=exactsync-dev EXACT_CLIENT_SECRET=exactsync-dev-secret EXACT_BASE_URL=http://127.0.0.1:$exact_port
 	exact_args+=(--consent-over-http)
-	simulated=1 exact_sim=1
+	exact_sim=1
 	log "Exact Online simulator (division 1234567 \"Demo BV\") at $EXACT_BASE_URL"
 fi
+simulated=$odoo_sim$exact_sim # either side simulated
 wait_for "the Odoo simulator" curl -sf -o /dev/null -X POST -H 'Content-Type: text/xml' \
 	--data '<?xml version="1.0"?><methodCall><methodName>version</methodName><params></params></methodCall>' "$ODOO_URL/xmlrpc/2/common"
 

@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -187,7 +186,8 @@ func TestMakeRunBringsUpTheDemoAndStopsIt(t *testing.T) {
 	byKind := func(ws []waiting) map[string][]waiting {
 		m := map[string][]waiting{}
 		for _, w := range ws {
-			m[strings.SplitN(w.WorkflowID, "/", 2)[0]] = append(m[strings.SplitN(w.WorkflowID, "/", 2)[0]], w)
+			kind, _, _ := strings.Cut(w.WorkflowID, "/")
+			m[kind] = append(m[kind], w)
 		}
 		return m
 	}
@@ -262,5 +262,5 @@ func demoEnv(dir string) []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "EXACTSYNC_DATA_DIR="+dir, fmt.Sprintf("EXACTSYNC_POLL_EVERY=%s", "60s"))
+	return append(env, "EXACTSYNC_DATA_DIR="+dir)
 }
